@@ -1,0 +1,62 @@
+import Foundation
+
+/// Why a request could not be authenticated (credentials.md §6). Each case says only what the
+/// caller has earned the right to know: an unknown user and a wrong secret look the same.
+public enum AuthFailure: Error, Sendable, Equatable {
+    case credentialsMissing
+    case credentialsMalformed(String)
+    case credentialsInURL(parameter: String)
+    case invalidCredentials
+    case loginUserNotAPI
+    case tokenExpired(name: String, at: Date)
+    case tokenRevoked(name: String, at: Date)
+    case userDisabled
+    case sessionInvalid
+
+    /// The forms an API client may use, named in several messages.
+    public static let acceptedForms =
+        "send an API user's token as `Authorization: Basic base64(username:token)` (curl -u username:token), "
+        + "`Authorization: token username:token` or `Authorization: Bearer <token>`"
+
+    public var error: TidingsError {
+        switch self {
+        case .credentialsMissing:
+            return TidingsError(
+                .unauthenticated, code: "credentials_missing",
+                message: "invalid session: no credentials; log in, or \(Self.acceptedForms)")
+        case .credentialsMalformed(let what):
+            return TidingsError(
+                .unauthenticated, code: "credentials_malformed", message: "\(what); \(Self.acceptedForms)")
+        case .credentialsInURL(let parameter):
+            return TidingsError(
+                .badRequest, code: "credentials_in_url",
+                message:
+                    "credentials in the URL (`\(parameter)`) are refused: URLs leak into logs and browser history; \(Self.acceptedForms)",
+                details: ["parameter": parameter])
+        case .invalidCredentials:
+            return TidingsError(.unauthenticated, code: "invalid_credentials", message: "invalid API credentials")
+        case .loginUserNotAPI:
+            return TidingsError(
+                .unauthenticated, code: "login_user_not_api",
+                message:
+                    "this is a login user's password: the API needs an API user and its token. "
+                    + "Create one under Admin → Users → New (type API), or with `tidings users create --type api`, "
+                    + "and send its token instead of a password")
+        case .tokenExpired(let name, let at):
+            return TidingsError(
+                .unauthenticated, code: "token_expired",
+                message: "the API token \"\(name)\" expired at \(Timestamp.rfc3339(at)); create or rotate a token",
+                details: ["token_name": name, "at": Timestamp.rfc3339(at)])
+        case .tokenRevoked(let name, let at):
+            return TidingsError(
+                .unauthenticated, code: "token_revoked",
+                message: "the API token \"\(name)\" was revoked at \(Timestamp.rfc3339(at)); create a new token",
+                details: ["token_name": name, "at": Timestamp.rfc3339(at)])
+        case .userDisabled:
+            return TidingsError(.unauthenticated, code: "user_disabled", message: "this user is disabled")
+        case .sessionInvalid:
+            return TidingsError(
+                .unauthenticated, code: "session_invalid", message: "invalid session: log in again")
+        }
+    }
+}

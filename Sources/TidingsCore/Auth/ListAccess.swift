@@ -1,0 +1,44 @@
+/// What a principal may do with lists (listmonk-api.md §2.6): the global `lists:get_all` /
+/// `lists:manage_all` permissions and the per-list grants of its list role.
+public struct ListAccess: Sendable, Equatable {
+    public var getAll: Bool
+    public var manageAll: Bool
+    public var grants: [ListID: Set<ListPermission>]
+
+    public init(getAll: Bool, manageAll: Bool, grants: [ListID: Set<ListPermission>]) {
+        self.getAll = getAll
+        self.manageAll = manageAll
+        self.grants = grants
+    }
+
+    public init(permissions: PermissionSet, listRole: ListRole?) {
+        var grants: [ListID: Set<ListPermission>] = [:]
+        for grant in listRole?.lists ?? [] { grants[grant.listID, default: []].formUnion(grant.permissions) }
+        self.init(
+            getAll: permissions.contains(.listsGetAll), manageAll: permissions.contains(.listsManageAll),
+            grants: grants)
+    }
+
+    public func canGet(_ list: ListID) -> Bool { getAll || grants[list]?.contains(.get) == true }
+
+    public func canManage(_ list: ListID) -> Bool { manageAll || grants[list]?.contains(.manage) == true }
+
+    /// The lists `GET /api/lists` shows: `nil` means all of them. As in listmonk, only
+    /// `lists:get_all` or a per-list `list:get` make a list visible (not `list:manage`).
+    public var visibleLists: Set<ListID>? {
+        getAll ? nil : Set(grants.filter { $0.value.contains(.get) }.keys)
+    }
+
+    /// Narrows per-list access to `lists` (a token's list restriction). Global permissions then
+    /// apply only to those lists.
+    public func restricted(to lists: [ListID]) -> ListAccess {
+        var narrowed: [ListID: Set<ListPermission>] = [:]
+        for list in lists {
+            var permissions = grants[list] ?? []
+            if getAll { permissions.insert(.get) }
+            if manageAll { permissions.insert(.manage) }
+            if !permissions.isEmpty { narrowed[list] = permissions }
+        }
+        return ListAccess(getAll: false, manageAll: false, grants: narrowed)
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// One named token of an API user. Holds the keyed hash of the secret, never the secret.
+public struct APIToken: Sendable, Equatable {
+    public enum State: String, Sendable, Codable {
+        case active, expired, revoked, superseded
+    }
+
+    /// The public key id (part of the token itself); the token's id on the wire.
+    public var keyID: String
+    public var userID: UserID
+    public var name: String
+    public var prefix: String
+    public var lastFour: String
+    public var secretHash: String
+    /// `nil`: the token inherits its user's permissions; otherwise it narrows them.
+    public var scopes: [Permission]?
+    /// `nil`: the user's list access; otherwise narrowed to these lists.
+    public var lists: [ListID]?
+    public var allowedCIDRs: [String]
+    public var createdAt: Date
+    public var createdBy: UserID?
+    public var expiresAt: Date?
+    public var lastUsedAt: Date?
+    public var lastUsedIP: String?
+    public var revokedAt: Date?
+    public var revokedReason: String?
+
+    public init(
+        keyID: String, userID: UserID, name: String, prefix: String, lastFour: String, secretHash: String,
+        scopes: [Permission]? = nil, lists: [ListID]? = nil, allowedCIDRs: [String] = [], createdAt: Date,
+        createdBy: UserID?, expiresAt: Date?, lastUsedAt: Date? = nil, lastUsedIP: String? = nil,
+        revokedAt: Date? = nil, revokedReason: String? = nil
+    ) {
+        self.keyID = keyID
+        self.userID = userID
+        self.name = name
+        self.prefix = prefix
+        self.lastFour = lastFour
+        self.secretHash = secretHash
+        self.scopes = scopes
+        self.lists = lists
+        self.allowedCIDRs = allowedCIDRs
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+        self.expiresAt = expiresAt
+        self.lastUsedAt = lastUsedAt
+        self.lastUsedIP = lastUsedIP
+        self.revokedAt = revokedAt
+        self.revokedReason = revokedReason
+    }
+
+    public var display: String { TokenFormat.display(prefix: prefix, keyID: keyID, lastFour: lastFour) }
+
+    public func state(at now: Date) -> State {
+        if revokedAt != nil { return .revoked }
+        if let expiresAt, expiresAt <= now { return .expired }
+        return .active
+    }
+}

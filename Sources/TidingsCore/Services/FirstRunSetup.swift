@@ -1,0 +1,69 @@
+import Foundation
+import Synchronization
+
+/// Creating the first Super Admin without any default password (credentials.md §7): either from
+/// the `TIDINGS_ADMIN_*` settings, or through the setup form guarded by a one-time code that
+/// the server prints to its log.
+public final class FirstRunSetup: Sendable {
+    private let stores: Stores
+    private let users: UserService
+    private let clock: WallClock
+    private let code = Mutex<String?>(nil)
+
+    public init(stores: Stores, users: UserService, clock: WallClock) {
+        self.stores = stores
+        self.users = users
+        self.clock = clock
+    }
+
+    /// Whether no login user exists yet.
+    public func isNeeded() async throws -> Bool { try await stores.users.countLoginUsers() == 0 }
+
+    /// Creates the Super Admin role, and the Super Admin login user when no login user exists.
+    /// Returns the user it created, or `nil` when there was one already.
+    @discardableResult
+    public func ensureAdmin(username: String, password: String) async throws -> User? {
+        try await stores.roles.ensureSuperAdminRole(at: clock.now())
+        guard try await isNeeded() else { return nil }
+        return try await createAdmin(username: username, email: nil, password: password)
+    }
+
+    /// A fresh one-time setup code when setup is needed (to print to the log), else `nil`.
+    public func issueCode() async throws -> String? {
+        guard try await isNeeded() else { return nil }
+        let fresh = Base62.random(count: 12)
+        code.withLock { $0 = fresh }
+        return fresh
+    }
+
+    /// Completes setup through the form. Throws `setup_code_invalid` for a wrong code and
+    /// `setup_done` when a login user already exists.
+    public func complete(code presented: String, username: String, email: String, password: String) async throws
+        -> User
+    {
+        guard try await isNeeded() else {
+            throw TidingsError(.conflict, code: "setup_done", message: "setup is already done: log in")
+        }
+        let expected = code.withLock { $0 }
+        guard let expected,
+            constantTimeEquals(Array(expected.utf8), Array(presented.trimmingCharacters(in: .whitespaces).utf8))
+        else {
+            throw TidingsError(
+                .badRequest, code: "setup_code_invalid",
+                message: "wrong setup code: use the code printed in the server's log")
+        }
+        try await stores.roles.ensureSuperAdminRole(at: clock.now())
+        let user = try await createAdmin(username: username, email: email, password: password)
+        code.withLock { $0 = nil }
+        return user
+    }
+
+    private func createAdmin(username: String, email: String?, password: String) async throws -> User {
+        let created = try await users.create(
+            UserService.Creation(
+                username: username, email: email ?? "\(username.lowercased())@localhost", password: password,
+                passwordLogin: true, type: .user, status: .enabled, userRoleID: UserRole.superAdminID),
+            by: nil)
+        return created.user
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// User roles and list roles, with listmonk's validation; fixes listmonk's type confusion and
+/// non-atomic list-role creation, and refuses to delete a role that users hold.
+public struct RoleService: Sendable {
+    private let stores: Stores
+    private let directory: AuthDirectory
+    private let clock: WallClock
+
+    public init(stores: Stores, directory: AuthDirectory, clock: WallClock) {
+        self.stores = stores
+        self.directory = directory
+        self.clock = clock
+    }
+
+    public func userRoles() async throws -> [UserRole] { try await stores.roles.userRoles() }
+    public func listRoles() async throws -> [ListRole] { try await stores.roles.listRoles() }
+
+    public func createUserRole(name: String?, permissions: [String]?) async throws -> UserRole {
+        let (name, permissions) = try Self.validateUserRole(name: name, permissions: permissions)
+        let role = try await stores.roles.createUserRole(name: name, permissions: permissions, at: clock.now())
+        directory.invalidate()
+        return role
+    }
+
+    public func updateUserRole(_ id: RoleID, name: String?, permissions: [String]?) async throws -> UserRole {
+        try Self.refuseSuperAdmin(id)
+        let (name, permissions) = try Self.validateUserRole(name: name, permissions: permissions)
+        let role = try await stores.roles.updateUserRole(id: id, name: name, permissions: permissions, at: clock.now())
+        directory.invalidate()
+        return role
+    }
+
+    /// `grants`: list id → permission names; entries with no permissions are dropped.
+    public func createListRole(name: String?, grants: [(ListID, [String])]) async throws -> ListRole {
+        let (name, grants) = try Self.validateListRole(name: name, grants: grants)
+        let role = try await stores.roles.createListRole(name: name, grants: grants, at: clock.now())
+        directory.invalidate()
+        return role
+    }
+
+    public func updateListRole(_ id: RoleID, name: String?, grants: [(ListID, [String])]) async throws -> ListRole {
+        try Self.refuseSuperAdmin(id)
+        let (name, grants) = try Self.validateListRole(name: name, grants: grants)
+        let role = try await stores.roles.updateListRole(id: id, name: name, grants: grants, at: clock.now())
+        directory.invalidate()
+        return role
+    }
+
+    public func delete(_ id: RoleID) async throws {
+        try Self.refuseSuperAdmin(id)
+        try await stores.roles.deleteRole(id: id)
+        directory.invalidate()
+    }
+
+    private static func refuseSuperAdmin(_ id: RoleID) throws {
+        if id == UserRole.superAdminID {
+            throw TidingsError(
+                .badRequest, code: "invalid_id", message: "Invalid ID(s)",
+                details: ["reason": "the Super Admin role cannot be changed or deleted"])
+        }
+    }
+
+    private static func validateName(_ name: String?) throws -> String {
+        guard let name = Validation.trimmedName(name) else { throw TidingsError.invalidField("name") }
+        return name
+    }
+
+    static func validateUserRole(name: String?, permissions: [String]?) throws -> (String, [Permission]) {
+        let name = try validateName(name)
+        var seen = Set<Permission>()
+        var result: [Permission] = []
+        for raw in permissions ?? [] {
+            guard let permission = Permission(rawValue: raw) else {
+                throw TidingsError.invalidField("permissions", "Invalid fields: permission: \(raw)")
+            }
+            if seen.insert(permission).inserted { result.append(permission) }
+        }
+        return (name, result)
+    }
+
+    static func validateListRole(name: String?, grants: [(ListID, [String])]) throws -> (
+        String, [ListID: [ListPermission]]
+    ) {
+        let name = try validateName(name)
+        var result: [ListID: [ListPermission]] = [:]
+        for (list, raws) in grants {
+            guard list.rawValue > 0 else { throw TidingsError.invalidField("lists", "Invalid fields: lists (invalid list id)") }
+            for raw in raws {
+                guard let permission = ListPermission(rawValue: raw) else {
+                    throw TidingsError.invalidField("lists", "Invalid fields: list permission: \(raw)")
+                }
+                if result[list]?.contains(permission) != true { result[list, default: []].append(permission) }
+            }
+        }
+        return (name, result)
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+
+/// Password login and browser sessions. Session ids are 190-bit random strings; only their
+/// keyed hashes are stored.
+public struct SessionService: Sendable {
+    /// A new session: the id goes into the cookie, and nowhere else.
+    public struct Opened: Sendable {
+        public let user: User
+        public let sessionID: String
+        public let expiresAt: Date
+    }
+
+    public static let invalidLogin = TidingsError(
+        .unauthenticated, code: "invalid_login", message: "Invalid login or password")
+
+    private let stores: Stores
+    private let directory: AuthDirectory
+    private let hasher: SecretHasher
+    private let passwords: any PasswordHasher
+    private let policy: SessionPolicy
+    private let clock: WallClock
+
+    public init(
+        stores: Stores, directory: AuthDirectory, hasher: SecretHasher, passwords: any PasswordHasher,
+        policy: SessionPolicy, clock: WallClock
+    ) {
+        self.stores = stores
+        self.directory = directory
+        self.hasher = hasher
+        self.passwords = passwords
+        self.policy = policy
+        self.clock = clock
+    }
+
+    /// Checks a login user's password and opens a session. Every failure is the same
+    /// `Invalid login or password`, and takes as long whether or not the user exists.
+    public func login(username: String, password: String, clientIP: String?, userAgent: String?) async throws
+        -> Opened
+    {
+        let username = username.trimmingCharacters(in: .whitespacesAndNewlines)
+        let user = try await stores.users.user(username: username)
+        let hash = try await user.asyncFlatMap { try await stores.users.passwordHash(userID: $0.id) }
+        let matches: Bool
+        if let hash {
+            matches = try await passwords.verify(password, hash: hash)
+        } else {
+            await passwords.verifyDecoy(password)
+            matches = false
+        }
+        guard matches, let user, user.type == .user, user.passwordLogin, user.status == .enabled else {
+            throw Self.invalidLogin
+        }
+        let now = clock.now()
+        try await stores.users.recordLogin(userID: user.id, at: now)
+        directory.invalidate()
+        return try await open(for: user, clientIP: clientIP, userAgent: userAgent)
+    }
+
+    /// Opens a session for a user already proven (after login or first-run setup).
+    public func open(for user: User, clientIP: String?, userAgent: String?) async throws -> Opened {
+        let now = clock.now()
+        let sessionID = Base62.random(count: 32)
+        let expiresAt = now.addingTimeInterval(policy.absoluteLifetime)
+        try await stores.sessions.createSession(
+            StoredSession(
+                idHash: hasher.hash(sessionID), userID: user.id, createdAt: now, lastSeenAt: now, expiresAt: expiresAt,
+                clientIP: clientIP, userAgent: userAgent.map { String($0.prefix(512)) }))
+        return Opened(user: user, sessionID: sessionID, expiresAt: expiresAt)
+    }
+
+    /// The principal behind a session cookie. Throws `AuthFailure.sessionInvalid` for an unknown,
+    /// expired or idle session, or one whose user is gone or disabled.
+    public func principal(forSessionID sessionID: String) async throws -> Principal {
+        guard sessionID.utf8.count == 32, sessionID.utf8.allSatisfy(Base62.isBase62) else {
+            throw AuthFailure.sessionInvalid
+        }
+        let idHash = hasher.hash(sessionID)
+        guard let session = try await stores.sessions.session(idHash: idHash) else { throw AuthFailure.sessionInvalid }
+        let now = clock.now()
+        guard session.expiresAt > now, session.lastSeenAt.addingTimeInterval(policy.idleLifetime) > now else {
+            try await stores.sessions.deleteSession(idHash: idHash)
+            throw AuthFailure.sessionInvalid
+        }
+        let snapshot = try await directory.snapshot()
+        guard let user = snapshot.usersByID[session.userID], user.status == .enabled, user.type == .user,
+            let principal = snapshot.principal(for: user, credential: .session(sessionHash: idHash))
+        else { throw AuthFailure.sessionInvalid }
+        if now.timeIntervalSince(session.lastSeenAt) >= policy.touchInterval {
+            try await stores.sessions.touchSession(idHash: idHash, at: now)
+        }
+        return principal
+    }
+
+    /// Ends one session server-side.
+    public func logout(sessionHash: String) async throws {
+        try await stores.sessions.deleteSession(idHash: sessionHash)
+    }
+}
+
+extension Optional {
+    func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}
+

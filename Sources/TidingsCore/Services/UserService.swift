@@ -1,0 +1,239 @@
+import Foundation
+
+/// Creating, changing and deleting users with listmonk's rules, and the fixes Tidings makes
+/// (documented in docs/compatibility.md).
+public struct UserService: Sendable {
+    /// A request to create a user (`POST /api/users`).
+    public struct Creation: Sendable {
+        public var username: String
+        public var name: String?
+        public var email: String?
+        public var password: String?
+        public var passwordLogin: Bool
+        public var type: UserType
+        public var status: UserStatus
+        public var userRoleID: RoleID
+        public var listRoleID: RoleID?
+
+        public init(
+            username: String, name: String? = nil, email: String? = nil, password: String? = nil,
+            passwordLogin: Bool = false, type: UserType = .user, status: UserStatus = .enabled,
+            userRoleID: RoleID, listRoleID: RoleID? = nil
+        ) {
+            self.username = username
+            self.name = name
+            self.email = email
+            self.password = password
+            self.passwordLogin = passwordLogin
+            self.type = type
+            self.status = status
+            self.userRoleID = userRoleID
+            self.listRoleID = listRoleID
+        }
+    }
+
+    /// A request to change a user (`PUT /api/users/{id}`): `nil` or empty keeps a value.
+    public struct Update: Sendable {
+        public var username: String?
+        public var name: String?
+        public var email: String?
+        public var password: String?
+        public var passwordLogin: Bool?
+        public var type: UserType?
+        public var status: UserStatus?
+        public var userRoleID: RoleID?
+        /// `.keep`, `.remove` or `.set(id)`.
+        public var listRole: ListRoleChange
+
+        public init() { listRole = .remove }
+    }
+
+    public enum ListRoleChange: Sendable, Equatable {
+        case keep, remove
+        case set(RoleID)
+    }
+
+    /// The result of creating a user: the user, and for an API user its first token's secret.
+    public struct Created: Sendable {
+        public let user: User
+        public let token: String?
+    }
+
+    private let stores: Stores
+    private let directory: AuthDirectory
+    private let passwords: any PasswordHasher
+    private let tokens: TokenService
+    private let clock: WallClock
+
+    public init(
+        stores: Stores, directory: AuthDirectory, passwords: any PasswordHasher, tokens: TokenService,
+        clock: WallClock
+    ) {
+        self.stores = stores
+        self.directory = directory
+        self.passwords = passwords
+        self.tokens = tokens
+        self.clock = clock
+    }
+
+    public func users() async throws -> [User] { try await stores.users.users() }
+
+    public func user(_ id: UserID) async throws -> User {
+        guard let user = try await stores.users.user(id: id) else { throw TidingsError.notFound("User") }
+        return user
+    }
+
+    /// Creates a user. An API user gets its first token, named "default".
+    public func create(_ request: Creation, by actor: Principal?) async throws -> Created {
+        let username = request.username.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard Validation.isValidUsername(username) else { throw TidingsError.invalidField("username") }
+        var email: String?
+        var passwordHash: String?
+        var passwordLogin = false
+        if request.type == .user {
+            let normalized = (request.email ?? "").trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            guard Validation.isValidEmail(normalized) else { throw TidingsError.invalidField("email") }
+            email = normalized
+            if request.passwordLogin {
+                guard let password = request.password, Validation.isValidPassword(password) else {
+                    throw TidingsError.invalidField("password")
+                }
+                passwordHash = try await passwords.hash(password)
+                passwordLogin = true
+            }
+        }
+        let name = try Self.name(request.name, defaultingTo: username)
+        try await checkRoles(userRole: request.userRoleID, listRole: request.listRoleID, actor: actor)
+        let user = try await stores.users.createUser(
+            NewUser(
+                username: username, passwordLogin: passwordLogin, passwordHash: passwordHash, email: email, name: name,
+                type: request.type, status: request.status, userRoleID: request.userRoleID,
+                listRoleID: request.listRoleID),
+            at: clock.now())
+        directory.invalidate()
+        guard user.type == .api else { return Created(user: user, token: nil) }
+        let (_, secret) = try await tokens.issue(for: user, name: "default", createdBy: actor?.user.id)
+        return Created(user: user, token: secret)
+    }
+
+    /// Changes a user. A new password, or disabling, ends the user's sessions.
+    public func update(_ id: UserID, _ request: Update, by actor: Principal?) async throws -> User {
+        guard let existing = try await stores.users.user(id: id) else { throw TidingsError.needsSuperAdmin }
+        if existing.userRoleID == UserRole.superAdminID, let actor, !actor.role.isSuperAdmin {
+            throw TidingsError.permissionDenied("only a Super Admin can change a Super Admin")
+        }
+        var changes = UserChanges()
+        if let username = nonEmpty(request.username) {
+            guard Validation.isValidUsername(username) else { throw TidingsError.invalidField("username") }
+            changes.username = username
+        }
+        if let type = request.type, type != existing.type {
+            throw TidingsError.invalidField("type", "Invalid fields: type (a user's type cannot change)")
+        }
+        if existing.type == .user {
+            if let email = nonEmpty(request.email)?.lowercased() {
+                guard Validation.isValidEmail(email) else { throw TidingsError.invalidField("email") }
+                changes.email = email
+            }
+            let wantsPasswordLogin = request.passwordLogin ?? existing.passwordLogin
+            changes.passwordLogin = wantsPasswordLogin
+            if let password = request.password, !password.isEmpty {
+                guard Validation.isValidPassword(password) else { throw TidingsError.invalidField("password") }
+                changes.passwordHash = try await passwords.hash(password)
+            } else if wantsPasswordLogin, try await stores.users.passwordHash(userID: id) == nil {
+                throw TidingsError.invalidField("password")
+            }
+        }
+        changes.name = try Self.name(request.name, defaultingTo: changes.username ?? existing.username)
+        changes.status = request.status
+        changes.userRoleID = request.userRoleID
+        switch request.listRole {
+        case .keep: break
+        case .remove: changes.listRoleID = .some(nil)
+        case .set(let role): changes.listRoleID = .some(role)
+        }
+        try await checkRoles(
+            userRole: request.userRoleID ?? existing.userRoleID,
+            listRole: { if case .set(let role) = request.listRole { return role } else { return nil } }(),
+            actor: actor, changingRole: request.userRoleID != nil && request.userRoleID != existing.userRoleID)
+        let user = try await stores.users.updateUser(id: id, changes: changes, at: clock.now())
+        if changes.passwordHash != nil || user.status == .disabled {
+            try await stores.sessions.deleteSessions(userID: id, keeping: nil)
+        }
+        directory.invalidate()
+        return user
+    }
+
+    /// Deletes users (their sessions and tokens go with them).
+    public func delete(_ ids: [UserID], by actor: Principal?) async throws {
+        if let actor, !actor.role.isSuperAdmin {
+            for id in ids {
+                if let user = try await stores.users.user(id: id), user.userRoleID == UserRole.superAdminID {
+                    throw TidingsError.permissionDenied("only a Super Admin can delete a Super Admin")
+                }
+            }
+        }
+        try await stores.users.deleteUsers(ids: ids)
+        directory.invalidate()
+    }
+
+    /// `PUT /api/profile`: name, e-mail, and a password change that needs the current password.
+    public func updateProfile(
+        of principal: Principal, name: String?, email: String?, password: String?, currentPassword: String?,
+        keepingSession: String?
+    ) async throws -> User {
+        let user = principal.user
+        var changes = UserChanges()
+        changes.name = try Self.name(name, defaultingTo: user.username)
+        if user.type == .user, let email = nonEmpty(email) {
+            guard Validation.isValidEmail(email) else { throw TidingsError.invalidField("email") }
+            changes.email = email.lowercased()
+        }
+        if let password, !password.isEmpty {
+            guard user.type == .user else {
+                throw TidingsError.invalidField(
+                    "password", "API users have no password: create or rotate a token instead")
+            }
+            guard Validation.isValidPassword(password) else { throw TidingsError.invalidField("password") }
+            guard let currentPassword, let hash = try await stores.users.passwordHash(userID: user.id),
+                try await passwords.verify(currentPassword, hash: hash)
+            else {
+                throw TidingsError.invalidField(
+                    "current_password", "Invalid fields: current_password (the current password is required)")
+            }
+            changes.passwordHash = try await passwords.hash(password)
+            changes.passwordLogin = true
+        }
+        let updated = try await stores.users.updateUser(id: user.id, changes: changes, at: clock.now())
+        if changes.passwordHash != nil {
+            try await stores.sessions.deleteSessions(userID: user.id, keeping: keepingSession)
+        }
+        directory.invalidate()
+        return updated
+    }
+
+    private func checkRoles(userRole: RoleID, listRole: RoleID?, actor: Principal?, changingRole: Bool = true)
+        async throws
+    {
+        guard try await stores.roles.userRole(id: userRole) != nil else {
+            throw TidingsError.invalidField("user_role_id", "Invalid fields: user_role_id (no such user role)")
+        }
+        if let listRole, try await stores.roles.listRole(id: listRole) == nil {
+            throw TidingsError.invalidField("list_role_id", "Invalid fields: list_role_id (no such list role)")
+        }
+        if changingRole, userRole == UserRole.superAdminID, let actor, !actor.role.isSuperAdmin {
+            throw TidingsError.permissionDenied("only a Super Admin can grant the Super Admin role")
+        }
+    }
+
+    private static func name(_ name: String?, defaultingTo fallback: String) throws -> String {
+        let trimmed = (name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.utf8.count <= Validation.maxFieldBytes else { throw TidingsError.invalidField("name") }
+        return trimmed.isEmpty ? fallback : trimmed
+    }
+
+    private func nonEmpty(_ text: String?) -> String? {
+        guard let trimmed = text?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else { return nil }
+        return trimmed
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+
+/// Timestamps as listmonk writes them.
+public enum Timestamp {
+    /// Go's RFC 3339 with nanoseconds, as listmonk emits top-level times: UTC with `Z`, fractional
+    /// seconds to microsecond precision with trailing zeros dropped, no fraction when it is zero.
+    public static func rfc3339(_ date: Date) -> String {
+        let totalMicros = (date.timeIntervalSince1970 * 1_000_000).rounded()
+        let micros = Int64(totalMicros)
+        var seconds = micros / 1_000_000
+        var fraction = micros % 1_000_000
+        if fraction < 0 {
+            fraction += 1_000_000
+            seconds -= 1
+        }
+        var civil = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&civil, &parts)
+        var text = String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+            Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+        if fraction != 0 {
+            var digits = String(format: "%06d", Int(fraction))
+            while digits.hasSuffix("0") { digits.removeLast() }
+            text += "." + digits
+        }
+        return text + "Z"
+    }
+
+    /// Parses RFC 3339 (with or without fractional seconds, `Z` or an offset).
+    public static func parse(_ text: String) -> Date? {
+        if let date = try? Date(text, strategy: .iso8601) { return date }
+        return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Hummingbird
+import TidingsCore
+
+/// `/api/roles/*` (listmonk-api.md §4.2).
+struct RolesController {
+    let services: AppServices
+
+    var routes: [APIRoute] {
+        [
+            APIRoute(.get, "roles/users", .anyOf([.rolesGet]), userRoles),
+            APIRoute(.get, "roles/lists", .anyOf([.rolesGet]), listRoles),
+            APIRoute(.post, "roles/users", .anyOf([.rolesManage]), createUserRole),
+            APIRoute(.post, "roles/lists", .anyOf([.rolesManage]), createListRole),
+            APIRoute(.put, "roles/users/:id", .anyOf([.rolesManage]), updateUserRole),
+            APIRoute(.put, "roles/lists/:id", .anyOf([.rolesManage]), updateListRole),
+            APIRoute(.delete, "roles/:id", .anyOf([.rolesManage]), delete),
+        ]
+    }
+
+    struct UserRoleBody: Decodable {
+        var name: String?
+        var permissions: [String]?
+    }
+
+    struct ListRoleBody: Decodable {
+        struct Entry: Decodable {
+            var id: Int
+            var permissions: [String]?
+        }
+        var name: String?
+        var lists: [Entry]?
+
+        var grants: [(ListID, [String])] { (lists ?? []).map { (ListID($0.id), $0.permissions ?? []) } }
+    }
+
+    @Sendable func userRoles(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try ok(try await services.roles.userRoles().map(UserRoleJSON.init), request)
+    }
+
+    @Sendable func listRoles(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try ok(try await services.roles.listRoles().map(ListRoleJSON.init), request)
+    }
+
+    @Sendable func createUserRole(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let body = try await request.decode(as: UserRoleBody.self, context: context)
+        let role = try await services.roles.createUserRole(name: body.name, permissions: body.permissions)
+        return try ok(UserRoleJSON(role: role), request)
+    }
+
+    @Sendable func updateUserRole(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let id = RoleID(try context.id())
+        let body = try await request.decode(as: UserRoleBody.self, context: context)
+        let role = try await services.roles.updateUserRole(id, name: body.name, permissions: body.permissions)
+        return try ok(UserRoleJSON(role: role), request)
+    }
+
+    @Sendable func createListRole(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let body = try await request.decode(as: ListRoleBody.self, context: context)
+        let role = try await services.roles.createListRole(name: body.name, grants: body.grants)
+        return try ok(ListRoleJSON(role: role), request)
+    }
+
+    @Sendable func updateListRole(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let id = RoleID(try context.id())
+        let body = try await request.decode(as: ListRoleBody.self, context: context)
+        let role = try await services.roles.updateListRole(id, name: body.name, grants: body.grants)
+        return try ok(ListRoleJSON(role: role), request)
+    }
+
+    @Sendable func delete(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try await services.roles.delete(RoleID(try context.id()))
+        return try ok(true, request)
+    }
+}

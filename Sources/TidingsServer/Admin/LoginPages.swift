@@ -1,0 +1,192 @@
+import Foundation
+import Hummingbird
+import TidingsCore
+
+/// The server-rendered sign-in pages: login, first-run setup, and a minimal `/admin` landing
+/// page (the full admin UI comes later). Forms carry a per-browser nonce that must match a
+/// cookie (login CSRF protection), and `next` is reduced to a local path.
+struct LoginPages {
+    let services: AppServices
+    let cookie: SessionCookie
+
+    static let nonceCookie = "tidings_nonce"
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("admin/login", use: showLogin)
+        router.post("admin/login", use: submitLogin)
+        router.get("admin", use: landing)
+        router.get("admin/**", use: landing)
+        router.post("admin/logout", use: logout)
+    }
+
+    struct LoginForm: Decodable {
+        var username: String?
+        var password: String?
+        var next: String?
+        var nonce: String?
+        var setup_code: String?
+        var email: String?
+        var password2: String?
+    }
+
+    /// A local path to go to after login: only the path of `raw`, never another host, never `..`.
+    static func sanitizedNext(_ raw: String?) -> String {
+        let trimmed = (raw ?? "").trimmingCharacters(in: .whitespaces)
+        guard let components = URLComponents(string: trimmed), components.host == nil, components.scheme == nil
+        else { return "/admin" }
+        let path = components.path
+        guard path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains(".."), !path.contains("\\") else {
+            return "/admin"
+        }
+        return path
+    }
+
+    @Sendable func showLogin(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let next = Self.sanitizedNext(request.uri.queryParameters["next"].map(String.init))
+        return try await page(next: next, error: nil)
+    }
+
+    private func page(next: String, error: String?) async throws -> Response {
+        let nonce = Base62.random(count: 24)
+        let setup = try await services.setup.isNeeded()
+        var response = HTMLPage.response(
+            title: setup ? "Set up Tidings" : "Log in",
+            body: setup ? Self.setupForm(next: next, nonce: nonce, error: error) : Self.loginForm(next: next, nonce: nonce, error: error))
+        response.setCookie(
+            Cookie(
+                name: Self.nonceCookie, value: nonce, path: "/admin", secure: cookie.secure, httpOnly: true,
+                sameSite: .strict))
+        return response
+    }
+
+    static func errorBlock(_ error: String?) -> String {
+        error.map { "<p class=\"error\" role=\"alert\">\(HTMLPage.escape($0))</p>" } ?? ""
+    }
+
+    static func loginForm(next: String, nonce: String, error: String?) -> String {
+        """
+        <h1>Log in to Tidings</h1>
+        \(errorBlock(error))
+        <form method="post" action="/admin/login">
+        <input type="hidden" name="nonce" value="\(nonce)">
+        <input type="hidden" name="next" value="\(HTMLPage.escape(next))">
+        <label for="username">Username</label><input id="username" name="username" autocomplete="username" required autofocus>
+        <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+        <button type="submit">Log in</button>
+        </form>
+        """
+    }
+
+    static func setupForm(next: String, nonce: String, error: String?) -> String {
+        """
+        <h1>Set up Tidings</h1>
+        <p>Create the first Super Admin. Enter the one-time setup code that the server printed to its log.</p>
+        \(errorBlock(error))
+        <form method="post" action="/admin/login">
+        <input type="hidden" name="nonce" value="\(nonce)">
+        <input type="hidden" name="next" value="\(HTMLPage.escape(next))">
+        <label for="setup_code">Setup code</label><input id="setup_code" name="setup_code" autocomplete="off" required autofocus>
+        <label for="username">Username</label><input id="username" name="username" autocomplete="username" required>
+        <label for="email">E-mail</label><input id="email" name="email" type="email" autocomplete="email" required>
+        <label for="password">Password (at least 8 characters)</label><input id="password" name="password" type="password" autocomplete="new-password" minlength="8" required>
+        <label for="password2">Repeat the password</label><input id="password2" name="password2" type="password" autocomplete="new-password" minlength="8" required>
+        <button type="submit">Create the Super Admin</button>
+        </form>
+        """
+    }
+
+    @Sendable func submitLogin(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await FormBody.decode(LoginForm.self, from: request, context: context)
+        let next = Self.sanitizedNext(form.next)
+        let expected = request.cookies[Self.nonceCookie]?.value ?? ""
+        guard !expected.isEmpty, constantTimeEquals(Array(expected.utf8), Array((form.nonce ?? "").utf8)) else {
+            return try await page(next: next, error: "The form expired. Please try again.")
+        }
+        let userAgent = request.headers[.userAgent]
+        let opened: SessionService.Opened
+        do {
+            if try await services.setup.isNeeded() {
+                guard form.password == form.password2 else {
+                    return try await page(next: next, error: "The passwords do not match.")
+                }
+                let user = try await services.setup.complete(
+                    code: form.setup_code ?? "", username: form.username ?? "", email: form.email ?? "",
+                    password: form.password ?? "")
+                opened = try await services.sessions.open(for: user, clientIP: context.clientIP, userAgent: userAgent)
+            } else {
+                opened = try await services.sessions.login(
+                    username: form.username ?? "", password: form.password ?? "", clientIP: context.clientIP,
+                    userAgent: userAgent)
+            }
+        } catch let error as TidingsError {
+            return try await page(next: next, error: error.message)
+        }
+        var response = Response(status: .found, headers: [.location: next])
+        response.setCookie(cookie.setting(opened.sessionID))
+        return response
+    }
+
+    /// `/admin`: the signed-in user's landing page, or a redirect to the login page.
+    @Sendable func landing(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let sessionID = cookie.sessionID(in: request),
+            let principal = try? await services.sessions.principal(forSessionID: sessionID)
+        else {
+            let target = request.uri.description
+            let escaped = target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/admin"
+            return Response(status: .temporaryRedirect, headers: [.location: "/admin/login?next=\(escaped)"])
+        }
+        let nonce = Base62.random(count: 24)
+        var response = HTMLPage.response(
+            title: "Tidings",
+            body: """
+                <h1>Tidings</h1>
+                <p>Signed in as <strong>\(HTMLPage.escape(principal.user.username))</strong> (\(HTMLPage.escape(principal.role.name))).</p>
+                <p>The admin interface is on its way. Meanwhile, manage everything through the <a href="/api/config">API</a>
+                or the <code>tidings</code> command.</p>
+                <form method="post" action="/admin/logout"><input type="hidden" name="nonce" value="\(nonce)">
+                <button type="submit">Log out</button></form>
+                """)
+        response.setCookie(
+            Cookie(
+                name: Self.nonceCookie, value: nonce, path: "/admin", secure: cookie.secure, httpOnly: true,
+                sameSite: .strict))
+        return response
+    }
+
+    @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await FormBody.decode(LoginForm.self, from: request, context: context)
+        let expected = request.cookies[Self.nonceCookie]?.value ?? ""
+        if !expected.isEmpty, constantTimeEquals(Array(expected.utf8), Array((form.nonce ?? "").utf8)),
+            let sessionID = cookie.sessionID(in: request),
+            let principal = try? await services.sessions.principal(forSessionID: sessionID),
+            case .session(let hash) = principal.credential
+        {
+            try await services.sessions.logout(sessionHash: hash)
+        }
+        var response = Response(status: .found, headers: [.location: "/admin/login"])
+        response.setCookie(cookie.clearing)
+        return response
+    }
+}
+
+/// `application/x-www-form-urlencoded` bodies of the HTML forms.
+enum FormBody {
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws
+        -> T
+    {
+        var request = request
+        let buffer = try await request.collectBody(upTo: 64 * 1024)
+        let text = String(buffer: buffer)
+        var fields: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decode: (Substring) -> String = {
+                $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            let key = decode(parts[0])
+            if fields[key] == nil { fields[key] = parts.count > 1 ? decode(parts[1]) : "" }
+        }
+        let data = try JSONEncoder().encode(fields)
+        return try JSONDecoder().decode(T.self, from: data)
+    }
+}

@@ -1,0 +1,49 @@
+import TidingsCore
+import TidingsStore
+
+/// Every service of a running Tidings, wired once by `buildApplication` (and by the CLI).
+public struct AppServices: Sendable {
+    public let configuration: TidingsConfiguration
+    public let engine: any DatabaseEngine
+    public let stores: Stores
+    public let directory: AuthDirectory
+    public let tokenFormat: TokenFormat
+    public let verifier: CredentialVerifier
+    public let sessions: SessionService
+    public let tokens: TokenService
+    public let users: UserService
+    public let roles: RoleService
+    public let lists: ListService
+    public let setup: FirstRunSetup
+    public let clock: WallClock
+
+    public init(configuration: TidingsConfiguration, engine: any DatabaseEngine, clock: WallClock = .system) throws {
+        self.configuration = configuration
+        self.engine = engine
+        self.clock = clock
+        let stores = SQLStore(engine: engine).stores
+        self.stores = stores
+        let key = try SecretKeyFile.key(configured: configuration.secretKey, dataDirectory: configuration.dataDirectory)
+        let hasher = SecretHasher(key: key)
+        let passwords = BcryptPasswordHasher(cost: configuration.bcryptCost)
+        let directory = AuthDirectory(stores: stores)
+        self.directory = directory
+        let format = try TokenFormat(prefix: configuration.tokenPrefix)
+        tokenFormat = format
+        verifier = CredentialVerifier(
+            directory: directory, format: format, hasher: hasher, users: stores.users, passwords: passwords, clock: clock)
+        sessions = SessionService(
+            stores: stores, directory: directory, hasher: hasher, passwords: passwords,
+            policy: SessionPolicy(
+                absoluteLifetime: configuration.sessionAbsoluteLifetime, idleLifetime: configuration.sessionIdleLifetime),
+            clock: clock)
+        let tokens = TokenService(
+            stores: stores, directory: directory, format: format, hasher: hasher, policy: TokenPolicy(), clock: clock)
+        self.tokens = tokens
+        let users = UserService(stores: stores, directory: directory, passwords: passwords, tokens: tokens, clock: clock)
+        self.users = users
+        roles = RoleService(stores: stores, directory: directory, clock: clock)
+        lists = ListService(stores: stores, directory: directory, clock: clock)
+        setup = FirstRunSetup(stores: stores, users: users, clock: clock)
+    }
+}

@@ -1,0 +1,74 @@
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import TidingsCore
+import TidingsStore
+
+/// The composition root: configuration → database → services → router → application.
+/// `tidings serve` and the HTTP tests both call this.
+public func buildApplication(
+    configuration: TidingsConfiguration, logger: Logger, clock: WallClock = .system
+) async throws -> some ApplicationProtocol {
+    try await Database.withEngine(configuration, logger: logger) { engine in
+        try await prepare(engine, configuration: configuration, logger: logger, clock: clock)
+    }
+    let engine = try await Database.open(configuration, logger: logger)
+    var lifecycle: [any Service] = [DatabaseShutdownService(engine: engine)]
+    if let postgres = engine as? PostgresEngine { lifecycle.append(postgres) }
+    let services = try AppServices(configuration: configuration, engine: engine, clock: clock)
+    let router = buildRouter(services: services)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        onServerRunning: { _ in
+            logger.notice("Tidings is listening on http://\(configuration.httpAddress) (root URL \(configuration.rootURL))")
+        },
+        logger: logger)
+    app.addServices(lifecycle.first!)
+    for service in lifecycle.dropFirst() { app.addServices(service) }
+    app.addServices(StartupService(services: services, logger: logger))
+    return app
+}
+
+/// Before serving: migrate the schema and create the configured Super Admin, so that no request
+/// ever meets a half-installed database.
+func prepare(_ engine: any DatabaseEngine, configuration: TidingsConfiguration, logger: Logger, clock: WallClock)
+    async throws
+{
+    let applied = try await Database.migrate(engine, clock: clock)
+    if !applied.isEmpty { logger.notice("database schema migrated", metadata: ["versions": "\(applied)"]) }
+    if let username = configuration.adminUser, let password = configuration.adminPassword {
+        let services = try AppServices(configuration: configuration, engine: engine, clock: clock)
+        if let user = try await services.setup.ensureAdmin(username: username, password: password) {
+            logger.notice("created the Super Admin login user", metadata: ["username": "\(user.username)"])
+        }
+    }
+}
+
+/// Every route of the application.
+public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
+    let configuration = services.configuration
+    let cookie = SessionCookie(secure: configuration.usesHTTPS, maxAge: Int(configuration.sessionAbsoluteLifetime))
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    router.get("health") { request, _ in try ok(true, request) }
+    LoginPages(services: services, cookie: cookie).register(on: router)
+    router.group("api")
+        .add(
+            middleware: APIAuthenticationMiddleware(
+                verifier: services.verifier, sessions: services.sessions, cookie: cookie,
+                origin: OriginCheck(rootURL: configuration.rootURL))
+        )
+        .group(context: AuthenticatedContext.self)
+        .mount(apiRoutes(services: services))
+    return router
+}
+
+/// The authenticated API's route table, area by area.
+public func apiRoutes(services: AppServices) -> [APIRoute] {
+    let cookie = SessionCookie(
+        secure: services.configuration.usesHTTPS, maxAge: Int(services.configuration.sessionAbsoluteLifetime))
+    return SystemController(services: services).routes + UsersController(services: services).routes
+        + ProfileController(services: services, cookie: cookie).routes + RolesController(services: services).routes
+        + ListsController(services: services).routes
+}

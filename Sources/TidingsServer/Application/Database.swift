@@ -1,0 +1,47 @@
+import Logging
+import TidingsCore
+import TidingsStore
+
+/// Opening the configured database.
+public enum Database {
+    /// Opens the engine for `configuration`. A PostgreSQL engine must be run as a service (the
+    /// server does this; the CLI uses `withEngine`).
+    public static func open(_ configuration: TidingsConfiguration, logger: Logger) async throws -> any DatabaseEngine {
+        switch try configuration.database {
+        case .sqlite(let path):
+            return try await SQLiteEngine.open(path: path, logger: logger)
+        case .postgres(let url):
+            return PostgresEngine(configuration: try PostgresEngine.configuration(url: url), logger: logger)
+        }
+    }
+
+    /// Runs `body` with an open, running engine and closes it afterwards (for the CLI and tests).
+    public static func withEngine<T: Sendable>(
+        _ configuration: TidingsConfiguration, logger: Logger, _ body: @Sendable (any DatabaseEngine) async throws -> T
+    ) async throws -> T {
+        let engine = try await open(configuration, logger: logger)
+        if let postgres = engine as? PostgresEngine {
+            return try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await postgres.run() }
+                defer { group.cancelAll() }
+                return try await body(engine)
+            }
+        }
+        do {
+            let result = try await body(engine)
+            await engine.shutdown()
+            return result
+        } catch {
+            await engine.shutdown()
+            throw error
+        }
+    }
+
+    /// Creates or upgrades the schema and the Super Admin role; returns the versions applied.
+    @discardableResult
+    public static func migrate(_ engine: any DatabaseEngine, clock: WallClock = .system) async throws -> [Int] {
+        let applied = try await Migrator(engine: engine).migrate(at: clock.now())
+        try await SQLStore(engine: engine).ensureSuperAdminRole(at: clock.now())
+        return applied
+    }
+}

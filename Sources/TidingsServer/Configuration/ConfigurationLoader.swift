@@ -1,0 +1,109 @@
+import Foundation
+import TOMLKit
+
+/// Reads configuration: built-in defaults, then the TOML file (if any), then `TIDINGS_*`
+/// environment variables. Every secret can also come from a file named by `<NAME>_FILE`.
+public enum ConfigurationLoader {
+    /// The TOML file's shape; every key is optional.
+    struct FileConfiguration: Decodable {
+        struct HTTP: Decodable {
+            var address: String?
+            var root_url: String?
+        }
+        struct Database: Decodable {
+            var url: String?
+        }
+        struct Security: Decodable {
+            var secret_key: String?
+            var secret_key_file: String?
+            var token_prefix: String?
+            var bcrypt_cost: Int?
+        }
+        struct Admin: Decodable {
+            var user: String?
+            var password: String?
+            var password_file: String?
+        }
+        var data_dir: String?
+        var log_level: String?
+        var http: HTTP?
+        var database: Database?
+        var security: Security?
+        var admin: Admin?
+    }
+
+    public static func load(file: String?, environment: [String: String]) throws -> TidingsConfiguration {
+        var configuration = TidingsConfiguration()
+        if let file {
+            let text: String
+            do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+                throw ConfigurationError.unreadable(file, "\(error.localizedDescription)")
+            }
+            let parsed: FileConfiguration
+            do { parsed = try TOMLDecoder().decode(FileConfiguration.self, from: text) } catch {
+                throw ConfigurationError.invalid(file, "not valid TOML for Tidings: \(error)")
+            }
+            try apply(parsed, to: &configuration)
+        }
+        try apply(environment: environment, to: &configuration)
+        return configuration
+    }
+
+    static func apply(_ file: FileConfiguration, to configuration: inout TidingsConfiguration) throws {
+        if let value = file.data_dir { configuration.dataDirectory = value }
+        if let value = file.log_level { configuration.logLevel = value }
+        if let value = file.http?.address { try setAddress(value, name: "http.address", in: &configuration) }
+        if let value = file.http?.root_url { configuration.rootURL = value }
+        if let value = file.database?.url { configuration.databaseURL = value }
+        if let value = file.security?.secret_key { configuration.secretKey = value }
+        if let path = file.security?.secret_key_file { configuration.secretKey = try readSecret(path) }
+        if let value = file.security?.token_prefix { configuration.tokenPrefix = value }
+        if let value = file.security?.bcrypt_cost { configuration.bcryptCost = value }
+        if let value = file.admin?.user { configuration.adminUser = value }
+        if let value = file.admin?.password { configuration.adminPassword = value }
+        if let path = file.admin?.password_file { configuration.adminPassword = try readSecret(path) }
+    }
+
+    static func apply(environment: [String: String], to configuration: inout TidingsConfiguration) throws {
+        func value(_ name: String) throws -> String? {
+            if let path = environment["\(name)_FILE"], !path.isEmpty { return try readSecret(path) }
+            guard let value = environment[name], !value.isEmpty else { return nil }
+            return value
+        }
+        if let address = try value("TIDINGS_HTTP_ADDRESS") {
+            try setAddress(address, name: "TIDINGS_HTTP_ADDRESS", in: &configuration)
+        }
+        if let dataDirectory = try value("TIDINGS_DATA_DIR") { configuration.dataDirectory = dataDirectory }
+        if let url = try value("TIDINGS_DATABASE_URL") { configuration.databaseURL = url }
+        if let rootURL = try value("TIDINGS_ROOT_URL") { configuration.rootURL = rootURL }
+        if let key = try value("TIDINGS_SECRET_KEY") { configuration.secretKey = key }
+        if let user = try value("TIDINGS_ADMIN_USER") { configuration.adminUser = user }
+        if let password = try value("TIDINGS_ADMIN_PASSWORD") { configuration.adminPassword = password }
+        if let prefix = try value("TIDINGS_TOKEN_PREFIX") { configuration.tokenPrefix = prefix }
+        if let level = try value("TIDINGS_LOG_LEVEL") { configuration.logLevel = level }
+        if let cost = try value("TIDINGS_BCRYPT_COST") {
+            guard let parsed = Int(cost) else { throw ConfigurationError.invalid("TIDINGS_BCRYPT_COST", "an integer") }
+            configuration.bcryptCost = parsed
+        }
+    }
+
+    static func setAddress(_ address: String, name: String, in configuration: inout TidingsConfiguration) throws {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+            (0...65_535).contains(port)
+        else { throw ConfigurationError.invalid(name, "host:port, e.g. 127.0.0.1:9000") }
+        var host = String(address[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        configuration.host = host.isEmpty ? "0.0.0.0" : host
+        configuration.port = port
+    }
+
+    /// A secret from a file, without its trailing newline.
+    static func readSecret(_ path: String) throws -> String {
+        do {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            return text.trimmingCharacters(in: .newlines)
+        } catch {
+            throw ConfigurationError.unreadable(path, "\(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Everything Tidings needs to start. Built by `ConfigurationLoader` from defaults, a TOML file
+/// and `TIDINGS_*` environment variables, in that order of precedence (later wins).
+public struct TidingsConfiguration: Sendable {
+    /// Host and port to listen on (`TIDINGS_HTTP_ADDRESS`, default `127.0.0.1:9000`).
+    public var host: String = "127.0.0.1"
+    public var port: Int = 9000
+    /// Where the SQLite database and the generated secret key live (`TIDINGS_DATA_DIR`).
+    public var dataDirectory: String = "./tidings-data"
+    /// `sqlite:///path/file.db` or `postgres://user:pass@host:port/db`; `nil` → SQLite in the data directory.
+    public var databaseURL: String?
+    /// The public URL of this instance (`TIDINGS_ROOT_URL`); `https` turns on `Secure` cookies.
+    public var rootURL: String = "http://127.0.0.1:9000"
+    /// The key for token and session hashes, if given (`TIDINGS_SECRET_KEY` / `_FILE`); otherwise
+    /// read from, or generated into, `<data dir>/secret.key`.
+    public var secretKey: String?
+    /// The Super Admin created on first start when no login user exists.
+    public var adminUser: String?
+    public var adminPassword: String?
+    /// The prefix of API tokens (`TIDINGS_TOKEN_PREFIX`, default `tdg_`).
+    public var tokenPrefix: String = "tdg_"
+    /// bcrypt cost (`TIDINGS_BCRYPT_COST`, 12–15; tests may lower it through code only).
+    public var bcryptCost: Int = 12
+    /// Log level (`TIDINGS_LOG_LEVEL`: trace, debug, info, notice, warning, error).
+    public var logLevel: String = "info"
+    /// Open browser sessions and token lifetimes.
+    public var sessionAbsoluteLifetime: TimeInterval = 7 * 86_400
+    public var sessionIdleLifetime: TimeInterval = 12 * 3_600
+
+    public init() {}
+
+    /// Whether cookies must be `Secure` (and take the `__Host-` prefix).
+    public var usesHTTPS: Bool { rootURL.lowercased().hasPrefix("https://") }
+
+    public var httpAddress: String { "\(host):\(port)" }
+
+    /// The database location this configuration selects.
+    public var database: DatabaseLocation {
+        get throws { try DatabaseLocation(url: databaseURL, dataDirectory: dataDirectory) }
+    }
+}
+
+/// Which database to open.
+public enum DatabaseLocation: Sendable, Equatable {
+    case sqlite(path: String)
+    case postgres(url: String)
+
+    public init(url: String?, dataDirectory: String) throws {
+        guard let url, !url.isEmpty else {
+            self = .sqlite(path: URL(fileURLWithPath: dataDirectory).appendingPathComponent("tidings.db").path)
+            return
+        }
+        if url.hasPrefix("sqlite://") {
+            let path = String(url.dropFirst("sqlite://".count))
+            guard !path.isEmpty else { throw ConfigurationError.invalid("TIDINGS_DATABASE_URL", "sqlite:///path/file.db") }
+            self = .sqlite(path: path)
+        } else if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            self = .postgres(url: url)
+        } else {
+            throw ConfigurationError.invalid(
+                "TIDINGS_DATABASE_URL", "expected sqlite:///path/file.db or postgres://user:pass@host:port/db")
+        }
+    }
+}
+
+public enum ConfigurationError: Error, CustomStringConvertible {
+    case invalid(String, String)
+    case unreadable(String, String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let name, let expected): return "invalid \(name): \(expected)"
+        case .unreadable(let path, let reason): return "cannot read \(path): \(reason)"
+        }
+    }
+}

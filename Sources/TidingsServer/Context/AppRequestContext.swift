@@ -1,0 +1,41 @@
+import Hummingbird
+import NIOCore
+import TidingsCore
+
+/// The context of every request: who is calling, once authentication has run, and from where.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by `APIAuthenticationMiddleware` or `SessionCookieMiddleware`.
+    public var principal: Principal?
+    /// The peer's address as seen on the socket.
+    public let clientIP: String?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.clientIP = source.channel.remoteAddress?.ipAddress
+    }
+
+    public var requestDecoder: APIRequestDecoder { APIRequestDecoder() }
+    public var responseEncoder: APIResponseEncoder { APIResponseEncoder() }
+    /// Request bodies of the JSON API are small; imports and media get their own limits later.
+    public var maxUploadSize: Int { 1 << 20 }
+}
+
+/// The context of routes behind authentication: the principal is not optional, so a handler
+/// cannot forget to check that someone is logged in.
+public struct AuthenticatedContext: ChildRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let principal: Principal
+    public let clientIP: String?
+
+    public init(context: AppRequestContext) throws {
+        guard let principal = context.principal else { throw AuthFailure.credentialsMissing.error }
+        self.coreContext = context.coreContext
+        self.principal = principal
+        self.clientIP = context.clientIP
+    }
+
+    public var requestDecoder: APIRequestDecoder { APIRequestDecoder() }
+    public var responseEncoder: APIResponseEncoder { APIResponseEncoder() }
+    public var maxUploadSize: Int { 1 << 20 }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Hummingbird
+import TidingsCore
+
+/// Authenticates `/api/*` requests (credentials.md §2): an `Authorization` header decides when
+/// present; otherwise the session cookie, whose state-changing requests must come from our own
+/// origin (CSRF). Credentials in the query string are refused outright.
+struct APIAuthenticationMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let verifier: CredentialVerifier
+    let sessions: SessionService
+    let cookie: SessionCookie
+    let origin: OriginCheck
+
+    /// Query parameters that carry credentials in other APIs; seeing one means a client is
+    /// about to leak a secret into logs.
+    static let credentialParameters: Set<String> = [
+        "token", "access_token", "api_key", "apikey", "api_token", "auth_token", "password", "api_secret",
+    ]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        for (name, _) in request.uri.queryParameters where Self.credentialParameters.contains(name.lowercased()) {
+            throw AuthFailure.credentialsInURL(parameter: String(name))
+        }
+        var context = context
+        if let header = request.headers[values: .authorization].first,
+            let parsed = PresentedCredential.parse(authorization: header)
+        {
+            switch parsed {
+            case .success(let credential): context.principal = try await verifier.verify(credential)
+            case .failure(let failure): throw failure
+            }
+        } else if let sessionID = cookie.sessionID(in: request) {
+            context.principal = try await sessions.principal(forSessionID: sessionID)
+            try origin.check(request)
+        } else {
+            throw AuthFailure.credentialsMissing
+        }
+        return try await next(request, context)
+    }
+}
+
+/// The session cookie's name and attributes (credentials.md §7): `HttpOnly`, `SameSite=Lax`,
+/// and `Secure` with the `__Host-` prefix when the root URL is https.
+struct SessionCookie: Sendable {
+    let secure: Bool
+    let maxAge: Int
+
+    var name: String { secure ? "__Host-session" : "session" }
+
+    func sessionID(in request: Request) -> String? {
+        guard let value = request.cookies[name]?.value, !value.isEmpty else { return nil }
+        return value
+    }
+
+    func setting(_ sessionID: String) -> Cookie {
+        Cookie(
+            name: name, value: sessionID, maxAge: maxAge, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    }
+
+    /// Clears the cookie with the same name, path and flags it was set with.
+    var clearing: Cookie {
+        Cookie(
+            name: name, value: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/", secure: secure,
+            httpOnly: true, sameSite: .lax)
+    }
+}
+
+/// Cookie-authenticated requests that change state must name our origin in `Origin` (or, from
+/// older browsers, `Referer`): a cross-site form or script cannot forge that.
+struct OriginCheck: Sendable {
+    let rootOrigin: String
+
+    init(rootURL: String) {
+        rootOrigin = Self.origin(of: rootURL) ?? rootURL
+    }
+
+    static func origin(of url: String) -> String? {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+            let host = components.host?.lowercased()
+        else { return nil }
+        let defaultPort = scheme == "https" ? 443 : 80
+        let port = components.port.map { $0 == defaultPort ? "" : ":\($0)" } ?? ""
+        return "\(scheme)://\(host)\(port)"
+    }
+
+    func check(_ request: Request) throws {
+        switch request.method {
+        case .get, .head, .options: return
+        default: break
+        }
+        let claimed = request.headers[.origin] ?? request.headers[.referer].flatMap(Self.origin(of:))
+        let host = request.head.authority.map { "://\($0.lowercased())" }
+        guard let claimed, let origin = Self.origin(of: claimed),
+            origin == rootOrigin || (host.map { origin.hasSuffix($0) } ?? false)
+        else {
+            throw TidingsError(
+                .forbidden, code: "csrf_failed",
+                message: "cross-site request refused: a cookie-authenticated change must come from this site's pages")
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import SQLKit
+
+/// The SQL dialects Tidings speaks. Migrations exist once per dialect; queries are shared.
+public enum SQLFlavor: String, Sendable {
+    case sqlite
+    case postgres
+}
+
+/// A connected database: where the store runs its queries.
+///
+/// `read` runs statements that see committed data; `write` runs its body inside one
+/// transaction, committed when the body returns and rolled back when it throws. On SQLite,
+/// writes are serialised inside the process (one writer), so callers never see
+/// "database is locked".
+public protocol DatabaseEngine: Sendable {
+    var flavor: SQLFlavor { get }
+    /// Runs `body` with a database handle for reads.
+    func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// Runs `body` inside a transaction.
+    func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// Closes every connection. The engine must not be used afterwards.
+    func shutdown() async
+}

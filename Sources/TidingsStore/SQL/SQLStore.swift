@@ -1,0 +1,56 @@
+import Foundation
+import SQLKit
+import TidingsCore
+
+/// The one SQL implementation of the store protocols, on SQLite and PostgreSQL alike.
+/// Queries are shared; where the dialects differ, `flavor` picks the fragment.
+public struct SQLStore: Sendable {
+    let engine: any DatabaseEngine
+
+    public init(engine: any DatabaseEngine) { self.engine = engine }
+
+    var flavor: SQLFlavor { engine.flavor }
+
+    /// This store as every protocol the services need.
+    public var stores: Stores {
+        Stores(users: self, roles: self, lists: self, tokens: self, sessions: self)
+    }
+}
+
+/// JSON text columns (tags, permissions, scopes).
+enum JSONColumn {
+    static func encode<T: Encodable>(_ value: T) -> String {
+        // Encoding arrays of strings and integers cannot fail.
+        (try? String(decoding: JSONEncoder().encode(value), as: UTF8.self)) ?? "[]"
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from text: String?) -> T? {
+        guard let text else { return nil }
+        return try? JSONDecoder().decode(T.self, from: Data(text.utf8))
+    }
+}
+
+/// Recognises constraint violations from either driver without depending on their error types.
+enum ConstraintViolation {
+    static func isUnique(_ error: any Error) -> Bool {
+        let text = String(reflecting: error)
+        return text.contains("UNIQUE constraint failed") || text.contains("23505")
+    }
+
+    static func isForeignKey(_ error: any Error) -> Bool {
+        let text = String(reflecting: error)
+        return text.contains("FOREIGN KEY constraint failed") || text.contains("23503")
+    }
+}
+
+/// Typed column reads, so that row mapping reads like the table.
+extension SQLRow {
+    func string(_ column: String) throws -> String { try decode(column: column, as: String.self) }
+    func optionalString(_ column: String) throws -> String? { try decode(column: column, as: String?.self) }
+    func int(_ column: String) throws -> Int { try decode(column: column, as: Int.self) }
+    func optionalInt(_ column: String) throws -> Int? { try decode(column: column, as: Int?.self) }
+    func bool(_ column: String) throws -> Bool { try decode(column: column, as: Bool.self) }
+    func date(_ column: String) throws -> Date { try decode(column: column, as: Date.self) }
+    func optionalDate(_ column: String) throws -> Date? { try decode(column: column, as: Date?.self) }
+    func uuid(_ column: String) throws -> UUID { try decode(column: column, as: UUID.self) }
+}
