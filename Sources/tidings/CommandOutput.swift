@@ -35,7 +35,9 @@ enum CommandOutput {
                     token: created.token))
             return
         }
-        print("Created \(user.type == .api ? "API" : "login") user \"\(user.username)\" (id \(user.id), role \(role.name)).")
+        print(
+            "Created \(user.type == .api ? "API" : "login") user \"\(user.username)\" (id \(user.id), role \(role.name))."
+        )
         if let token = created.token {
             print("")
             print("Its token, shown only this once:")

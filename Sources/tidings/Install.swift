@@ -6,7 +6,8 @@ import TidingsStore
 struct Install: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create the database schema and the Super Admin role. Safe to run again: it never deletes data.",
-        discussion: "Also creates the Super Admin login user when TIDINGS_ADMIN_USER and TIDINGS_ADMIN_PASSWORD are set.")
+        discussion:
+            "Also creates the Super Admin login user when TIDINGS_ADMIN_USER and TIDINGS_ADMIN_PASSWORD are set.")
 
     @OptionGroup var options: GlobalOptions
 

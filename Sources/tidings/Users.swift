@@ -27,7 +27,9 @@ struct CreateUser: AsyncParsableCommand {
     @Option(help: "E-mail address of a login user (default: <username>@localhost).")
     var email: String?
 
-    @Option(name: .customLong("password-file"), help: "File holding a login user's password (default: read from standard input).")
+    @Option(
+        name: .customLong("password-file"),
+        help: "File holding a login user's password (default: read from standard input).")
     var passwordFile: String?
 
     @Flag(help: "Print the result as JSON.")

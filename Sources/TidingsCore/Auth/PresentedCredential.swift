@@ -16,7 +16,8 @@ public enum PresentedCredential: Sendable, Equatable {
     /// no header, as listmonk does), and a `credentialsMalformed` failure naming what is wrong.
     public static func parse(authorization raw: String) -> Result<PresentedCredential, AuthFailure>? {
         guard raw.utf8.count <= maximumHeaderLength else {
-            return .failure(.credentialsMalformed("the Authorization header is longer than \(maximumHeaderLength) bytes"))
+            return .failure(
+                .credentialsMalformed("the Authorization header is longer than \(maximumHeaderLength) bytes"))
         }
         let value = raw.trimmingCharacters(in: .whitespaces)
         guard !value.isEmpty else { return nil }

@@ -57,7 +57,8 @@ public struct ListDraft: Sendable, Equatable {
     public var tags: [String]
     public var description: String
 
-    public init(name: String, type: ListType, optin: ListOptin, status: ListStatus, tags: [String], description: String) {
+    public init(name: String, type: ListType, optin: ListOptin, status: ListStatus, tags: [String], description: String)
+    {
         self.name = name
         self.type = type
         self.optin = optin

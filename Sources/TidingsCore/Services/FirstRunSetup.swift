@@ -38,7 +38,9 @@ public final class FirstRunSetup: Sendable {
 
     /// Completes setup through the form. Throws `setup_code_invalid` for a wrong code and
     /// `setup_done` when a login user already exists.
-    public func complete(code presented: String, username: String, email: String, password: String) async throws
+    public func complete(
+        code presented: String, username: String, email: String, password: String
+    ) async throws
         -> User
     {
         guard try await isNeeded() else {

@@ -36,7 +36,9 @@ public struct ListService: Sendable {
     }
 
     /// Writes `change` over a list the caller may manage; `change` receives the current list.
-    public func update(_ id: ListID, for principal: Principal, change: (MailingList) throws -> ListDraft) async throws
+    public func update(
+        _ id: ListID, for principal: Principal, change: (MailingList) throws -> ListDraft
+    ) async throws
         -> MailingList
     {
         guard principal.lists.canManage(id) else { throw TidingsError.listPermissionDenied(.manage, list: id) }

@@ -79,13 +79,17 @@ public struct RoleService: Sendable {
         return (name, result)
     }
 
-    static func validateListRole(name: String?, grants: [(ListID, [String])]) throws -> (
+    static func validateListRole(
+        name: String?, grants: [(ListID, [String])]
+    ) throws -> (
         String, [ListID: [ListPermission]]
     ) {
         let name = try validateName(name)
         var result: [ListID: [ListPermission]] = [:]
         for (list, raws) in grants {
-            guard list.rawValue > 0 else { throw TidingsError.invalidField("lists", "Invalid fields: lists (invalid list id)") }
+            guard list.rawValue > 0 else {
+                throw TidingsError.invalidField("lists", "Invalid fields: lists (invalid list id)")
+            }
             for raw in raws {
                 guard let permission = ListPermission(rawValue: raw) else {
                     throw TidingsError.invalidField("lists", "Invalid fields: list permission: \(raw)")

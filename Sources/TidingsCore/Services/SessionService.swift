@@ -34,7 +34,9 @@ public struct SessionService: Sendable {
 
     /// Checks a login user's password and opens a session. Every failure is the same
     /// `Invalid login or password`, and takes as long whether or not the user exists.
-    public func login(username: String, password: String, clientIP: String?, userAgent: String?) async throws
+    public func login(
+        username: String, password: String, clientIP: String?, userAgent: String?
+    ) async throws
         -> Opened
     {
         let username = username.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -103,4 +105,3 @@ extension Optional {
         return try await transform(self)
     }
 }
-

@@ -212,7 +212,9 @@ public struct UserService: Sendable {
         return updated
     }
 
-    private func checkRoles(userRole: RoleID, listRole: RoleID?, actor: Principal?, changingRole: Bool = true)
+    private func checkRoles(
+        userRole: RoleID, listRole: RoleID?, actor: Principal?, changingRole: Bool = true
+    )
         async throws
     {
         guard try await stores.roles.userRole(id: userRole) != nil else {

@@ -42,7 +42,9 @@ public protocol RoleStore: Sendable {
     /// behind on failure.
     func createListRole(name: String, grants: [ListID: [ListPermission]], at: Date) async throws -> ListRole
     /// Replaces the name and every grant. Throws `not_found` unless `id` is a list role.
-    func updateListRole(id: RoleID, name: String, grants: [ListID: [ListPermission]], at: Date) async throws
+    func updateListRole(
+        id: RoleID, name: String, grants: [ListID: [ListPermission]], at: Date
+    ) async throws
         -> ListRole
     /// Deletes a role of either kind. Throws `role_in_use` (a conflict) when a user holds it.
     /// Deleting an unknown id is not an error.

@@ -21,7 +21,8 @@ public struct APIRoute: Sendable {
     public let requirement: Requirement
     public let handler: Handler
 
-    public init(_ method: HTTPRequest.Method, _ path: String, _ requirement: Requirement, _ handler: @escaping Handler) {
+    public init(_ method: HTTPRequest.Method, _ path: String, _ requirement: Requirement, _ handler: @escaping Handler)
+    {
         self.method = method
         self.path = path
         self.requirement = requirement

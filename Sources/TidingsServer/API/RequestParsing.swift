@@ -47,7 +47,8 @@ extension Request {
                     "One or more IDs are invalid: strconv.Atoi: parsing \"\(raw)\": invalid syntax", code: "invalid_id")
             }
             guard value > 0 else {
-                throw TidingsError.badRequest("One or more IDs are invalid: \(value) is not a valid ID", code: "invalid_id")
+                throw TidingsError.badRequest(
+                    "One or more IDs are invalid: \(value) is not a valid ID", code: "invalid_id")
             }
             return value
         }
@@ -65,4 +66,3 @@ extension Request {
 func ok(_ payload: some Encodable & Sendable, _ request: Request) throws -> Response {
     try APIResponseEncoder.response(Envelope(payload), status: .ok, pretty: request.param("pretty") != nil)
 }
-

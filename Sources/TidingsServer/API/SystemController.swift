@@ -92,7 +92,8 @@ struct SystemController {
     @Sendable func config(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try ok(
             ConfigJSON(
-                root_url: services.configuration.rootURL, permissions: Permission.catalogue, version: TidingsVersion.current),
+                root_url: services.configuration.rootURL, permissions: Permission.catalogue,
+                version: TidingsVersion.current),
             request)
     }
 

@@ -51,7 +51,9 @@ struct LoginPages {
         let setup = try await services.setup.isNeeded()
         var response = HTMLPage.response(
             title: setup ? "Set up Tidings" : "Log in",
-            body: setup ? Self.setupForm(next: next, nonce: nonce, error: error) : Self.loginForm(next: next, nonce: nonce, error: error))
+            body: setup
+                ? Self.setupForm(next: next, nonce: nonce, error: error)
+                : Self.loginForm(next: next, nonce: nonce, error: error))
         response.setCookie(
             Cookie(
                 name: Self.nonceCookie, value: nonce, path: "/admin", secure: cookie.secure, httpOnly: true,
@@ -171,7 +173,9 @@ struct LoginPages {
 
 /// `application/x-www-form-urlencoded` bodies of the HTML forms.
 enum FormBody {
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws
+    static func decode<T: Decodable>(
+        _ type: T.Type, from request: Request, context: some RequestContext
+    ) async throws
         -> T
     {
         var request = request

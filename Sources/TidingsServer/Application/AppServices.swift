@@ -31,16 +31,19 @@ public struct AppServices: Sendable {
         let format = try TokenFormat(prefix: configuration.tokenPrefix)
         tokenFormat = format
         verifier = CredentialVerifier(
-            directory: directory, format: format, hasher: hasher, users: stores.users, passwords: passwords, clock: clock)
+            directory: directory, format: format, hasher: hasher, users: stores.users, passwords: passwords,
+            clock: clock)
         sessions = SessionService(
             stores: stores, directory: directory, hasher: hasher, passwords: passwords,
             policy: SessionPolicy(
-                absoluteLifetime: configuration.sessionAbsoluteLifetime, idleLifetime: configuration.sessionIdleLifetime),
+                absoluteLifetime: configuration.sessionAbsoluteLifetime, idleLifetime: configuration.sessionIdleLifetime
+            ),
             clock: clock)
         let tokens = TokenService(
             stores: stores, directory: directory, format: format, hasher: hasher, policy: TokenPolicy(), clock: clock)
         self.tokens = tokens
-        let users = UserService(stores: stores, directory: directory, passwords: passwords, tokens: tokens, clock: clock)
+        let users = UserService(
+            stores: stores, directory: directory, passwords: passwords, tokens: tokens, clock: clock)
         self.users = users
         roles = RoleService(stores: stores, directory: directory, clock: clock)
         lists = ListService(stores: stores, directory: directory, clock: clock)

@@ -16,23 +16,32 @@ public func buildApplication(
     var lifecycle: [any Service] = [DatabaseShutdownService(engine: engine)]
     if let postgres = engine as? PostgresEngine { lifecycle.append(postgres) }
     let services = try AppServices(configuration: configuration, engine: engine, clock: clock)
+    var app = buildApplication(services: services, logger: logger)
+    for service in lifecycle { app.addServices(service) }
+    return app
+}
+
+/// The application over services whose database the caller owns (tests; `buildApplication`).
+public func buildApplication(services: AppServices, logger: Logger) -> Application<RouterResponder<AppRequestContext>> {
+    let configuration = services.configuration
     let router = buildRouter(services: services)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         onServerRunning: { _ in
-            logger.notice("Tidings is listening on http://\(configuration.httpAddress) (root URL \(configuration.rootURL))")
+            logger.notice(
+                "Tidings is listening on http://\(configuration.httpAddress) (root URL \(configuration.rootURL))")
         },
         logger: logger)
-    app.addServices(lifecycle.first!)
-    for service in lifecycle.dropFirst() { app.addServices(service) }
     app.addServices(StartupService(services: services, logger: logger))
     return app
 }
 
 /// Before serving: migrate the schema and create the configured Super Admin, so that no request
 /// ever meets a half-installed database.
-func prepare(_ engine: any DatabaseEngine, configuration: TidingsConfiguration, logger: Logger, clock: WallClock)
+func prepare(
+    _ engine: any DatabaseEngine, configuration: TidingsConfiguration, logger: Logger, clock: WallClock
+)
     async throws
 {
     let applied = try await Database.migrate(engine, clock: clock)

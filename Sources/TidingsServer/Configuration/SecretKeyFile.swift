@@ -17,7 +17,8 @@ public enum SecretKeyFile {
         if !manager.fileExists(atPath: path) {
             try manager.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
             let generated = Base62.random(count: 64) + "\n"
-            guard manager.createFile(atPath: path, contents: Data(generated.utf8), attributes: [.posixPermissions: 0o600])
+            guard
+                manager.createFile(atPath: path, contents: Data(generated.utf8), attributes: [.posixPermissions: 0o600])
             else {
                 if manager.fileExists(atPath: path) { return try key(configured: nil, dataDirectory: dataDirectory) }
                 throw ConfigurationError.unreadable(path, "cannot create the secret key file")

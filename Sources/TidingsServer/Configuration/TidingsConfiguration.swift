@@ -53,7 +53,9 @@ public enum DatabaseLocation: Sendable, Equatable {
         }
         if url.hasPrefix("sqlite://") {
             let path = String(url.dropFirst("sqlite://".count))
-            guard !path.isEmpty else { throw ConfigurationError.invalid("TIDINGS_DATABASE_URL", "sqlite:///path/file.db") }
+            guard !path.isEmpty else {
+                throw ConfigurationError.invalid("TIDINGS_DATABASE_URL", "sqlite:///path/file.db")
+            }
             self = .sqlite(path: path)
         } else if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
             self = .postgres(url: url)

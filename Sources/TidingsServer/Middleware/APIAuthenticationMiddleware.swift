@@ -19,7 +19,9 @@ struct APIAuthenticationMiddleware: RouterMiddleware {
         "token", "access_token", "api_key", "apikey", "api_token", "auth_token", "password", "api_secret",
     ]
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws
         -> Response
     {
         for (name, _) in request.uri.queryParameters where Self.credentialParameters.contains(name.lowercased()) {

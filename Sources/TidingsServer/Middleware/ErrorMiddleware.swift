@@ -6,7 +6,9 @@ import TidingsCore
 /// The one place where errors become HTTP: status, `{"message", "code", …}` and the headers
 /// some statuses need. Anything unexpected is logged and answered with a bare 500.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws
         -> Response
     {
         do {
@@ -66,11 +68,13 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             return HTMLPage.notFound()
         case .contentTooLarge:
-            return response(for: TidingsError(.payloadTooLarge, code: "payload_too_large", message: "request body too large"))
+            return response(
+                for: TidingsError(.payloadTooLarge, code: "payload_too_large", message: "request body too large"))
         default:
             let message = error.body ?? error.status.reasonPhrase
             return response(
-                for: TidingsError(.badRequest, code: "http_\(error.status.code)", message: message), status: error.status)
+                for: TidingsError(.badRequest, code: "http_\(error.status.code)", message: message),
+                status: error.status)
         }
     }
 }

@@ -8,13 +8,15 @@ import TidingsCore
 public struct APIResponseEncoder: ResponseEncoder {
     public init() {}
 
-    public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
+    public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response
+    {
         let pretty = request.uri.queryParameters["pretty"] != nil
         return try Self.response(value, status: .ok, pretty: pretty)
     }
 
     /// A JSON response with `value` as its whole body.
-    static func response(_ value: some Encodable, status: HTTPResponse.Status, pretty: Bool = false) throws -> Response {
+    static func response(_ value: some Encodable, status: HTTPResponse.Status, pretty: Bool = false) throws -> Response
+    {
         var data = try OrderedJSONEncoder(pretty: pretty).encode(value)
         data.append(UInt8(ascii: "\n"))
         return Response(
@@ -34,7 +36,9 @@ public struct Envelope<Payload: Encodable & Sendable>: ResponseEncodable, Sendab
 public struct APIRequestDecoder: RequestDecoder {
     public init() {}
 
-    public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext)
+    public func decode<T: Decodable>(
+        _ type: T.Type, from request: Request, context: some RequestContext
+    )
         async throws -> T
     {
         var request = request

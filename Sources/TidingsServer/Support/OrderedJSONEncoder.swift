@@ -138,7 +138,9 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
         try JSONNodeEncoder(box: slot(key), codingPath: codingPath + [key]).encodeValue(value)
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type, forKey key: Key
+    )
         -> KeyedEncodingContainer<NestedKey>
     {
         JSONNodeEncoder(box: slot(key), codingPath: codingPath + [key]).container(keyedBy: keyType)
@@ -149,7 +151,9 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     }
 
     mutating func superEncoder() -> any Encoder { JSONNodeEncoder(box: box, codingPath: codingPath) }
-    mutating func superEncoder(forKey key: Key) -> any Encoder { JSONNodeEncoder(box: slot(key), codingPath: codingPath) }
+    mutating func superEncoder(forKey key: Key) -> any Encoder {
+        JSONNodeEncoder(box: slot(key), codingPath: codingPath)
+    }
 }
 
 private struct UnkeyedContainer: UnkeyedEncodingContainer {
@@ -175,7 +179,9 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
         try JSONNodeEncoder(box: append(), codingPath: codingPath).encodeValue(value)
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type)
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type
+    )
         -> KeyedEncodingContainer<NestedKey>
     {
         JSONNodeEncoder(box: append(), codingPath: codingPath).container(keyedBy: keyType)
@@ -197,7 +203,8 @@ private struct SingleContainer: SingleValueEncodingContainer {
     mutating func encode(_ value: String) throws { box.node = .string(value) }
     mutating func encode(_ value: Double) throws {
         guard value.isFinite else {
-            throw EncodingError.invalidValue(value, .init(codingPath: codingPath, debugDescription: "not a finite number"))
+            throw EncodingError.invalidValue(
+                value, .init(codingPath: codingPath, debugDescription: "not a finite number"))
         }
         box.node = .number(value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value))
     }

@@ -71,7 +71,8 @@ public enum StoreError: Error, CustomStringConvertible {
         switch self {
         case .invalidURL(let detail): return "invalid database URL: \(detail)"
         case .schemaTooNew(let found, let known):
-            return "the database schema is at version \(found), newer than this Tidings knows (\(known)): upgrade Tidings"
+            return
+                "the database schema is at version \(found), newer than this Tidings knows (\(known)): upgrade Tidings"
         case .notInstalled: return "the database is not installed: run `tidings install`"
         }
     }

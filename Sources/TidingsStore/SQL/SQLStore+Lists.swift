@@ -60,7 +60,8 @@ extension SQLStore: ListStore {
             query.page.perPage.map { " LIMIT \(bind: $0) OFFSET \(bind: query.page.offset)" } ?? ""
         let sortColumn = query.orderBy == .subscriberCount ? "subscriber_count" : "l.\(query.orderBy.rawValue)"
         return try await engine.read { database in
-            let total = try await database.raw("SELECT COUNT(*) AS n FROM lists l WHERE \(clause)").first()?
+            let total =
+                try await database.raw("SELECT COUNT(*) AS n FROM lists l WHERE \(clause)").first()?
                 .int("n") ?? 0
             let rows = try await database.raw(
                 """

@@ -54,7 +54,8 @@ extension SQLStore: RoleStore {
             let permissions = (JSONColumn.decode([String].self, from: try row.string("permissions")) ?? [])
                 .compactMap(ListPermission.init(rawValue:))
             grants[RoleID(try row.int("role_id")), default: []].append(
-                ListGrant(listID: ListID(try row.int("list_id")), listName: try row.string("name"), permissions: permissions))
+                ListGrant(
+                    listID: ListID(try row.int("list_id")), listName: try row.string("name"), permissions: permissions))
         }
         return try roleRows.map { row in
             let id = RoleID(try row.int("id"))
@@ -79,7 +80,9 @@ extension SQLStore: RoleStore {
         }
     }
 
-    public func updateUserRole(id: RoleID, name: String, permissions: [Permission], at now: Date) async throws
+    public func updateUserRole(
+        id: RoleID, name: String, permissions: [Permission], at now: Date
+    ) async throws
         -> UserRole
     {
         try await engine.write { database in
@@ -97,7 +100,8 @@ extension SQLStore: RoleStore {
         }
     }
 
-    public func createListRole(name: String, grants: [ListID: [ListPermission]], at now: Date) async throws -> ListRole {
+    public func createListRole(name: String, grants: [ListID: [ListPermission]], at now: Date) async throws -> ListRole
+    {
         try await engine.write { database in
             try await Self.refuseTakenRoleName(name, type: "list", except: nil, in: database)
             let row = try await database.raw(
@@ -116,7 +120,9 @@ extension SQLStore: RoleStore {
         }
     }
 
-    public func updateListRole(id: RoleID, name: String, grants: [ListID: [ListPermission]], at now: Date)
+    public func updateListRole(
+        id: RoleID, name: String, grants: [ListID: [ListPermission]], at now: Date
+    )
         async throws -> ListRole
     {
         try await engine.write { database in
@@ -139,15 +145,17 @@ extension SQLStore: RoleStore {
 
     public func deleteRole(id: RoleID) async throws {
         try await engine.write { database in
-            let holders = try await database.raw(
-                """
-                SELECT COUNT(*) AS n FROM users WHERE user_role_id = \(bind: id.rawValue) OR list_role_id = \(bind: id.rawValue)
-                """
-            ).first()?.int("n") ?? 0
+            let holders =
+                try await database.raw(
+                    """
+                    SELECT COUNT(*) AS n FROM users WHERE user_role_id = \(bind: id.rawValue) OR list_role_id = \(bind: id.rawValue)
+                    """
+                ).first()?.int("n") ?? 0
             guard holders == 0 else {
                 throw TidingsError(
                     .conflict, code: "role_in_use",
-                    message: "Cannot delete role that is in use: \(holders) user(s) hold it. Give them another role first.",
+                    message:
+                        "Cannot delete role that is in use: \(holders) user(s) hold it. Give them another role first.",
                     details: ["users": String(holders)])
             }
             try await database.raw("DELETE FROM roles WHERE id = \(bind: id.rawValue)").run()
@@ -173,11 +181,14 @@ extension SQLStore: RoleStore {
         }
     }
 
-    private static func writeGrants(_ grants: [ListID: [ListPermission]], role: RoleID, in database: any SQLDatabase)
+    private static func writeGrants(
+        _ grants: [ListID: [ListPermission]], role: RoleID, in database: any SQLDatabase
+    )
         async throws
     {
         for (list, permissions) in grants.sorted(by: { $0.key < $1.key }) where !permissions.isEmpty {
-            let exists = try await database.raw("SELECT 1 AS found FROM lists WHERE id = \(bind: list.rawValue)").first()
+            let exists = try await database.raw("SELECT 1 AS found FROM lists WHERE id = \(bind: list.rawValue)")
+                .first()
             guard exists != nil else {
                 throw TidingsError.invalidField("lists", "Invalid fields: lists (list \(list) does not exist)")
             }
@@ -190,7 +201,9 @@ extension SQLStore: RoleStore {
         }
     }
 
-    private static func refuseTakenRoleName(_ name: String, type: String, except id: RoleID?, in database: any SQLDatabase)
+    private static func refuseTakenRoleName(
+        _ name: String, type: String, except id: RoleID?, in database: any SQLDatabase
+    )
         async throws
     {
         let taken = try await database.raw(

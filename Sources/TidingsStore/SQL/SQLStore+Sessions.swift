@@ -35,7 +35,8 @@ extension SQLStore: SessionStore {
 
     public func touchSession(idHash: String, at now: Date) async throws {
         try await engine.write { database in
-            try await database.raw("UPDATE sessions SET last_seen_at = \(bind: now) WHERE id_hash = \(bind: idHash)").run()
+            try await database.raw("UPDATE sessions SET last_seen_at = \(bind: now) WHERE id_hash = \(bind: idHash)")
+                .run()
         }
     }
 

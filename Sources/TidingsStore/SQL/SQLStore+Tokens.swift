@@ -40,7 +40,7 @@ extension SQLStore: TokenStore {
                     """
                 ).run()
             }
-        } catch where ConstraintViolation.isUnique(error) {
+        } catch  where ConstraintViolation.isUnique(error) {
             throw TidingsError.conflict("a token with this key id exists")
         }
     }
@@ -58,7 +58,8 @@ extension SQLStore: TokenStore {
 
     public func allTokens() async throws -> [APIToken] {
         try await engine.read { database in
-            try await database.raw("SELECT \(unsafeRaw: Self.tokenColumns) FROM api_tokens").all().map(Self.token(from:))
+            try await database.raw("SELECT \(unsafeRaw: Self.tokenColumns) FROM api_tokens").all().map(
+                Self.token(from:))
         }
     }
 

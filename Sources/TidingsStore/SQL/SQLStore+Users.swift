@@ -13,7 +13,8 @@ extension SQLStore: UserStore {
             id: UserID(try row.int("id")), username: try row.string("username"),
             passwordLogin: try row.bool("password_login"), email: try row.optionalString("email"),
             name: try row.string("name"), type: UserType(rawValue: try row.string("type")) ?? .user,
-            status: UserStatus(rawValue: try row.string("status")) ?? .disabled, avatar: try row.optionalString("avatar"),
+            status: UserStatus(rawValue: try row.string("status")) ?? .disabled,
+            avatar: try row.optionalString("avatar"),
             twoFactor: TwoFactorType(rawValue: try row.string("twofa_type")) ?? .none,
             loggedInAt: try row.optionalDate("loggedin_at"), userRoleID: RoleID(try row.int("user_role_id")),
             listRoleID: (try row.optionalInt("list_role_id")).map { RoleID($0) },
@@ -130,7 +131,9 @@ extension SQLStore: UserStore {
         ).first()?.int("n") ?? 0
     }
 
-    private static func refuseTaken(username: String?, email: String?, except id: UserID?, in database: any SQLDatabase)
+    private static func refuseTaken(
+        username: String?, email: String?, except id: UserID?, in database: any SQLDatabase
+    )
         async throws
     {
         let other = id?.rawValue ?? 0
