@@ -118,7 +118,7 @@ public struct UserService: Sendable {
 
     /// Changes a user. A new password, or disabling, ends the user's sessions.
     public func update(_ id: UserID, _ request: Update, by actor: Principal?) async throws -> User {
-        guard let existing = try await stores.users.user(id: id) else { throw TidingsError.needsSuperAdmin }
+        guard let existing = try await stores.users.user(id: id) else { throw TidingsError.notFound("User") }
         if existing.userRoleID == UserRole.superAdminID, let actor, !actor.role.isSuperAdmin {
             throw TidingsError.permissionDenied("only a Super Admin can change a Super Admin")
         }
