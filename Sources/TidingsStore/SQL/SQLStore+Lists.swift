@@ -37,7 +37,7 @@ extension SQLStore: ListStore {
         if let optin = query.optin { clause = clause + " AND l.optin = \(bind: optin.rawValue)" }
         if let status = query.status { clause = clause + " AND l.status = \(bind: status.rawValue)" }
         if let ids = query.onlyIDs {
-            clause = clause + " AND l.id IN (\(SQLBind.group(ids.map(\.rawValue).sorted())))"
+            clause = clause + " AND l.id IN \(SQLBind.group(ids.map(\.rawValue).sorted()))"
         }
         return clause
     }
@@ -113,7 +113,7 @@ extension SQLStore: ListStore {
         let rows = try await database.raw(
             """
             SELECT list_id, status, COUNT(*) AS n FROM subscriber_lists
-            WHERE list_id IN (\(SQLBind.group(lists.map(\.id.rawValue)))) GROUP BY list_id, status
+            WHERE list_id IN \(SQLBind.group(lists.map(\.id.rawValue))) GROUP BY list_id, status
             """
         ).all()
         var statuses: [ListID: [String: Int]] = [:]
