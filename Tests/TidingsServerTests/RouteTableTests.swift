@@ -1,0 +1,82 @@
+import Foundation
+import HTTPTypes
+import Testing
+import TidingsCore
+import TidingsServer
+import TidingsTestSupport
+
+/// Walks the whole authenticated route table: every route refuses a caller without its
+/// permission (or without credentials) and admits one holding it.
+@Suite struct RouteTableTests {
+    static func concretePath(_ route: APIRoute) -> String {
+        let path = route.path.split(separator: "/").map { $0.hasPrefix(":") ? "999999" : String($0) }
+        return "/api/" + path.joined(separator: "/")
+    }
+
+    @Test("every route checks its permission", arguments: TestBackend.enabled)
+    func everyRoute(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let routes = apiRoutes(services: app.services)
+            #expect(routes.count >= 25)
+            let nobody = try await app.headers(holding: [], name: "nobody")
+            for route in routes {
+                let path = Self.concretePath(route)
+                let body: [String: String]? = [.post, .put].contains(route.method) ? [:] : nil
+                let anonymous = try await app.request(route.method, path, json: body)
+                #expect(anonymous.status == .unauthorized, "\(route.method) \(path) without credentials")
+                switch route.requirement {
+                case .authenticated:
+                    let admitted = try await app.request(route.method, path, headers: nobody, json: body)
+                    #expect(admitted.status != .unauthorized, "\(route.method) \(path)")
+                    #expect(admitted.message?.hasPrefix("permission denied: ") != true, "\(route.method) \(path)")
+                case .anyOf(let permissions):
+                    let refused = try await app.request(route.method, path, headers: nobody, json: body)
+                    #expect(refused.status == .forbidden, "\(route.method) \(path) without \(permissions)")
+                    #expect(refused.message == "permission denied: \(permissions.last!.rawValue)", "\(route.method) \(path)")
+                    for permission in permissions {
+                        let holder = try await app.headers(holding: [permission])
+                        let admitted = try await app.request(route.method, path, headers: holder, json: body)
+                        #expect(admitted.status != .forbidden, "\(route.method) \(path) with \(permission)")
+                        #expect(admitted.status != .unauthorized, "\(route.method) \(path) with \(permission)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("the route check runs before the id is parsed")
+    func checkBeforeID() async throws {
+        try await TestApp.run(.sqlite) { app in
+            let nobody = try await app.headers(holding: [])
+            let response = try await app.request(.get, "/api/users/abc", headers: nobody)
+            #expect(response.message == "permission denied: users:get")
+        }
+    }
+
+    @Test("unknown API routes and wrong methods are listmonk's 404 unknown endpoint")
+    func unknown() async throws {
+        try await TestApp.run(.sqlite) { app in
+            let admin = try await app.adminHeaders()
+            for (method, path) in [(HTTPRequest.Method.get, "/api/nothing"), (.post, "/api/health"), (.patch, "/api/lists/1")] {
+                let response = try await app.request(method, path, headers: admin)
+                #expect(response.status == .notFound)
+                #expect(response.message == "404 unknown endpoint")
+            }
+            let head = try await app.request(.head, "/api/health", headers: admin)
+            #expect(head.status == .notFound)
+        }
+    }
+
+    @Test("public health answers without credentials; API health needs them")
+    func health() async throws {
+        try await TestApp.run(.sqlite) { app in
+            let open = try await app.request(.get, "/health")
+            #expect(open.status == .ok)
+            #expect(open.body == "{\"data\":true}\n")
+            #expect(open.headers[.contentType] == "application/json")
+            let pretty = try await app.request(.get, "/health?pretty")
+            #expect(pretty.body == "{\n  \"data\": true\n}\n")
+            #expect(try await app.request(.get, "/api/health").status == .unauthorized)
+        }
+    }
+}
