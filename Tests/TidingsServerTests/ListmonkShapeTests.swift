@@ -50,7 +50,8 @@ import TidingsTestSupport
                 ])
             try Self.expectSameShape(ours: login.body, sample: "POST_api_users_user.json")
             try await app.makeLoginUser("alice")
-            let profile = try await app.request(.get, "/api/profile", headers: .session(try await app.sessionID("alice")))
+            let profile = try await app.request(
+                .get, "/api/profile", headers: .session(try await app.sessionID("alice")))
             try Self.expectSameShape(ours: profile.body, sample: "GET_api_profile_login_user.json")
         }
     }
@@ -62,9 +63,11 @@ import TidingsTestSupport
             let list = try await app.makeList("A")
             _ = try await app.makeListRole("team", [(list.id, [.get])])
             try Self.expectSameShape(
-                ours: try await app.request(.get, "/api/roles/users", headers: admin).body, sample: "GET_api_roles_users.json")
+                ours: try await app.request(.get, "/api/roles/users", headers: admin).body,
+                sample: "GET_api_roles_users.json")
             try Self.expectSameShape(
-                ours: try await app.request(.get, "/api/roles/lists", headers: admin).body, sample: "GET_api_roles_lists.json")
+                ours: try await app.request(.get, "/api/roles/lists", headers: admin).body,
+                sample: "GET_api_roles_lists.json")
             let created = try await app.request(
                 .post, "/api/roles/users", headers: admin, json: ["name": "x", "permissions": ["users:get"]])
             try Self.expectSameShape(ours: created.body, sample: "POST_api_roles_users.json")
@@ -75,11 +78,13 @@ import TidingsTestSupport
     func lists(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let admin = try await app.adminHeaders()
-            let created = try await app.request(.post, "/api/lists", headers: admin, json: ["name": "A", "tags": ["t"]])
+            let created = try await app.request(
+                .post, "/api/lists", headers: admin, json: ["name": "A", "tags": ["t"]])
             try Self.expectSameShape(ours: created.body, sample: "POST_api_lists.json")
             try await app.makeList("B")
             try Self.expectSameShape(
-                ours: try await app.request(.get, "/api/lists?per_page=2", headers: admin).body, sample: "GET_api_lists.json")
+                ours: try await app.request(.get, "/api/lists?per_page=2", headers: admin).body,
+                sample: "GET_api_lists.json")
             try Self.expectSameShape(
                 ours: try await app.request(.get, "/api/lists/1", headers: admin).body, sample: "GET_api_lists_id.json")
             try Self.expectSameShape(
@@ -96,16 +101,18 @@ import TidingsTestSupport
             let response = try await app.request(.get, "/api/config", headers: try await app.adminHeaders())
             let groups = response.dataObject["permissions"] as? [[String: Any]] ?? []
             let flat = groups.flatMap { ($0["permissions"] as? [String]) ?? [] }
-            #expect(groups.map { $0["group"] as? String } == [
-                "lists", "subscribers", "campaigns", "bounces", "media", "templates", "users", "settings",
-            ])
+            #expect(
+                groups.map { $0["group"] as? String } == [
+                    "lists", "subscribers", "campaigns", "bounces", "media", "templates", "users", "settings",
+                ])
             #expect(flat.count == 28)
             #expect(flat.first == "lists:get_all" && flat.last == "settings:maintain")
             let keys = try JSONShape.keyOrders(of: response.body)["$.data"] ?? []
-            #expect(keys == [
-                "root_url", "from_email", "public_subscription", "privacy", "media_provider", "messengers", "langs",
-                "lang", "permissions", "update", "needs_restart", "has_legacy_user", "version",
-            ])
+            #expect(
+                keys == [
+                    "root_url", "from_email", "public_subscription", "privacy", "media_provider", "messengers", "langs",
+                    "lang", "permissions", "update", "needs_restart", "has_legacy_user", "version",
+                ])
         }
     }
 
@@ -115,7 +122,8 @@ import TidingsTestSupport
             let limited = try await app.headers(holding: [])
             let denied = try await app.request(.get, "/api/users", headers: limited)
             #expect(try JSONShape.keyOrders(of: denied.body)["$"] == ["message", "code", "permission"])
-            let file = try Data(contentsOf: ListmonkSamples.directory.appendingPathComponent("error_permission_denied.json"))
+            let file = try Data(
+                contentsOf: ListmonkSamples.directory.appendingPathComponent("error_permission_denied.json"))
             let sample = try JSONSerialization.jsonObject(with: file) as? [String: Any]
             #expect((sample?["body"] as? [String: Any])?["message"] as? String == denied.message)
         }

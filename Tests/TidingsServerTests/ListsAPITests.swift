@@ -76,7 +76,8 @@ import TidingsTestSupport
             #expect(page["page"] as? Int == 1)
             #expect(page["search"] as? String == "")
             #expect((page["results"] as? [[String: Any]])?.map { $0["name"] as? String } == ["list 1", "list 2"])
-            let third = try await app.request(.get, "/api/lists?per_page=2&page=3&order_by=name&order=asc", headers: admin)
+            let third = try await app.request(
+                .get, "/api/lists?per_page=2&page=3&order_by=name&order=asc", headers: admin)
             #expect((third.dataObject["results"] as? [[String: Any]])?.map { $0["name"] as? String } == ["list 5"])
             let all = try await app.request(.get, "/api/lists?per_page=all", headers: admin)
             #expect((all.dataObject["results"] as? [Any])?.count == 5)
@@ -100,7 +101,8 @@ import TidingsTestSupport
             try await app.makeList("Daily news", tags: ["news"])
             try await app.makeList("Offers", tags: ["shop"])
             func names(_ query: String) async throws -> [String] {
-                let response = try await app.request(.get, "/api/lists?per_page=all&order_by=name&order=asc&\(query)", headers: admin)
+                let response = try await app.request(
+                    .get, "/api/lists?per_page=all&order_by=name&order=asc&\(query)", headers: admin)
                 #expect(response.status == .ok)
                 return (response.dataObject["results"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
             }
@@ -129,12 +131,14 @@ import TidingsTestSupport
             let updated = try await app.request(.put, "/api/lists/\(list.id)", headers: admin, json: ["name": "A2"])
             #expect(updated.dataObject["type"] as? String == "public")
             #expect(updated.dataObject["tags"] as? [String] == [])
-            let noName = try await app.request(.put, "/api/lists/\(list.id)", headers: admin, json: [:] as [String: String])
+            let noName = try await app.request(
+                .put, "/api/lists/\(list.id)", headers: admin, json: [:] as [String: String])
             #expect(noName.message == "Invalid name")
             #expect(try await app.request(.get, "/api/lists/9999", headers: admin).status == .notFound)
             #expect(try await app.request(.get, "/api/lists/abc", headers: admin).message == "invalid ID")
             #expect(try await app.request(.get, "/api/lists/0", headers: admin).message == "invalid ID")
-            #expect(try await app.request(.put, "/api/lists/9999", headers: admin, json: ["name": "x"]).status == .notFound)
+            #expect(
+                try await app.request(.put, "/api/lists/9999", headers: admin, json: ["name": "x"]).status == .notFound)
             let b = try await app.makeList("B")
             let c = try await app.makeList("C")
             #expect(try await app.request(.delete, "/api/lists/\(list.id)", headers: admin).status == .ok)
@@ -143,7 +147,8 @@ import TidingsTestSupport
             #expect(neither.message == "One or more IDs are invalid: id or query required")
             let badID = try await app.request(.delete, "/api/lists?id=x", headers: admin)
             #expect(badID.message == "One or more IDs are invalid: strconv.Atoi: parsing \"x\": invalid syntax")
-            #expect(try await app.request(.delete, "/api/lists?id=\(b.id)&id=\(c.id)&id=777", headers: admin).status == .ok)
+            #expect(
+                try await app.request(.delete, "/api/lists?id=\(b.id)&id=\(c.id)&id=777", headers: admin).status == .ok)
             #expect(try await app.services.stores.lists.lists(ListQuery()).total == 0)
         }
     }
@@ -187,14 +192,17 @@ import TidingsTestSupport
         }
     }
 
-    @Test("list:manage allows changes; a forbidden id in a bulk delete refuses the whole request", arguments: TestBackend.enabled)
+    @Test(
+        "list:manage allows changes; a forbidden id in a bulk delete refuses the whole request",
+        arguments: TestBackend.enabled)
     func listRoleManage(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let a = try await app.makeList("A")
             let b = try await app.makeList("B")
             let role = try await app.makeListRole("team", [(a.id, [.get, .manage]), (b.id, [.get])])
             let headers = try await app.headers(holding: [], listRole: role.id)
-            let bodyless = try await app.request(.put, "/api/lists/\(a.id)", headers: headers, json: [:] as [String: String])
+            let bodyless = try await app.request(
+                .put, "/api/lists/\(a.id)", headers: headers, json: [:] as [String: String])
             #expect(bodyless.message == "Invalid name")
             let update = try await app.request(.put, "/api/lists/\(a.id)", headers: headers, json: ["name": "A+"])
             #expect(update.status == .ok)
@@ -207,17 +215,22 @@ import TidingsTestSupport
         }
     }
 
-    @Test("lists:get_all sees every list; lists:manage_all alone sees none but may change any", arguments: TestBackend.enabled)
+    @Test(
+        "lists:get_all sees every list; lists:manage_all alone sees none but may change any",
+        arguments: TestBackend.enabled)
     func globalListPermissions(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let a = try await app.makeList("A")
             try await app.makeList("B")
             let reader = try await app.headers(holding: [.listsGetAll])
             #expect(try await app.request(.get, "/api/lists", headers: reader).dataObject["total"] as? Int == 2)
-            #expect(try await app.request(.put, "/api/lists/\(a.id)", headers: reader, json: ["name": "x"]).status == .forbidden)
+            #expect(
+                try await app.request(.put, "/api/lists/\(a.id)", headers: reader, json: ["name": "x"]).status
+                    == .forbidden)
             let manager = try await app.headers(holding: [.listsManageAll])
             #expect(try await app.request(.get, "/api/lists", headers: manager).dataObject["total"] as? Int == 0)
-            #expect(try await app.request(.put, "/api/lists/\(a.id)", headers: manager, json: ["name": "x"]).status == .ok)
+            #expect(
+                try await app.request(.put, "/api/lists/\(a.id)", headers: manager, json: ["name": "x"]).status == .ok)
         }
     }
 }

@@ -20,7 +20,8 @@ import TidingsTestSupport
             #expect(created.dataObject["lists"] is NSNull)
             let id = try #require(created.dataObject["id"] as? Int)
             let updated = try await app.request(
-                .put, "/api/roles/users/\(id)", headers: admin, json: ["name": "writers", "permissions": ["lists:manage_all"]])
+                .put, "/api/roles/users/\(id)", headers: admin,
+                json: ["name": "writers", "permissions": ["lists:manage_all"]])
             #expect(updated.dataObject["name"] as? String == "writers")
             let all = try await app.request(.get, "/api/roles/users", headers: admin)
             #expect(all.dataArray.count == 2)

@@ -32,7 +32,9 @@ import TidingsTestSupport
                 case .anyOf(let permissions):
                     let refused = try await app.request(route.method, path, headers: nobody, json: body)
                     #expect(refused.status == .forbidden, "\(route.method) \(path) without \(permissions)")
-                    #expect(refused.message == "permission denied: \(permissions.last!.rawValue)", "\(route.method) \(path)")
+                    #expect(
+                        refused.message == "permission denied: \(permissions.last!.rawValue)", "\(route.method) \(path)"
+                    )
                     for permission in permissions {
                         let holder = try await app.headers(holding: [permission])
                         let admitted = try await app.request(route.method, path, headers: holder, json: body)
@@ -57,7 +59,9 @@ import TidingsTestSupport
     func unknown() async throws {
         try await TestApp.run(.sqlite) { app in
             let admin = try await app.adminHeaders()
-            for (method, path) in [(HTTPRequest.Method.get, "/api/nothing"), (.post, "/api/health"), (.patch, "/api/lists/1")] {
+            for (method, path) in [
+                (HTTPRequest.Method.get, "/api/nothing"), (.post, "/api/health"), (.patch, "/api/lists/1"),
+            ] {
                 let response = try await app.request(method, path, headers: admin)
                 #expect(response.status == .notFound)
                 #expect(response.message == "404 unknown endpoint")

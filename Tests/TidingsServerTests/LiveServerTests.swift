@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+import TidingsTestSupport
+
+/// The story of the foundation issue, with the real executable and real HTTP: an admin starts
+/// Tidings with one command, creates an API user for an integration, and the integration reads
+/// the lists with `curl -u shop:TOKEN`; a login user's password on the API is refused with a
+/// message that explains what to do.
+@Suite(.serialized) struct LiveServerTests {
+    static func basic(_ username: String, _ secret: String) -> (String, String) {
+        ("Authorization", "Basic " + Data("\(username):\(secret)".utf8).base64EncodedString())
+    }
+
+    @Test("the newcomer's story, end to end", arguments: TestBackend.enabled)
+    func story(backend: TestBackend) async throws {
+        let binary = try TidingsBinary.locate()
+        try await backend.withFreshDatabase { configuration in
+            let server = try await LiveServer(
+                binary: binary,
+                environment: [
+                    "TIDINGS_DATABASE_URL": configuration.databaseURL ?? "", "TIDINGS_ADMIN_USER": "admin",
+                    "TIDINGS_ADMIN_PASSWORD": "admin password",
+                ], dataDirectory: configuration.dataDirectory)
+            defer { server.stop() }
+            let created = try binary.run(
+                ["users", "create", "--username", "shop", "--type", "api", "--json"], environment: server.environment)
+            #expect(created.status == 0, "\(created.output)")
+            let json = try #require(
+                try JSONSerialization.jsonObject(with: Data(created.output.utf8)) as? [String: Any])
+            let token = try #require(json["token"] as? String)
+            #expect(json["type"] as? String == "api")
+            #expect(json["username"] as? String == "shop")
+            #expect(json["id"] is Int)
+            let lists = try await server.get("/api/lists", headers: [Self.basic("shop", token)])
+            #expect(lists.status == .ok)
+            #expect((lists.object["data"] as? [String: Any])?["results"] is [Any])
+            let mistake = try await server.get("/api/lists", headers: [Self.basic("admin", "admin password")])
+            #expect(mistake.status == .unauthorized)
+            #expect(mistake.object["code"] as? String == "login_user_not_api")
+            let listed = try binary.run(["users", "list", "--json"], environment: server.environment)
+            let users = try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]] ?? []
+            #expect(users.compactMap { $0["username"] as? String }.sorted() == ["admin", "shop"])
+            #expect(!server.log().contains(token))
+            #expect(!server.log().contains("admin password"))
+        }
+    }
+
+    @Test("first start without an admin prints a setup code that the setup form accepts")
+    func setupCode() async throws {
+        let binary = try TidingsBinary.locate()
+        try await TestBackend.sqlite.withFreshDatabase { configuration in
+            let server = try await LiveServer(
+                binary: binary, environment: [:], dataDirectory: configuration.dataDirectory)
+            defer { server.stop() }
+            var code: String?
+            for _ in 0..<50 where code == nil {
+                code =
+                    server.log().components(separatedBy: "one-time setup code ").dropFirst().first?
+                    .prefix { $0.isLetter || $0.isNumber }.description
+                if code == nil { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            let setupCode = try #require(code)
+            let page = try await server.get("/admin/login")
+            #expect(page.body.contains("setup_code"))
+            let nonce = try #require(
+                page.body.components(separatedBy: "name=\"nonce\" value=\"").dropFirst().first?.prefix(24))
+            let form =
+                "setup_code=\(setupCode)&username=root&email=root%40example.com&password=long+password&password2=long+password&nonce=\(nonce)"
+            let done = try await server.send(
+                .POST, "/admin/login",
+                headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", "tidings_nonce=\(nonce)")],
+                body: form)
+            #expect(done.status == .found, "\(done.body)")
+            #expect(done.headers["Set-Cookie"].contains { $0.hasPrefix("session=") })
+            let secretKey = "\(configuration.dataDirectory)/secret.key"
+            let mode = try FileManager.default.attributesOfItem(atPath: secretKey)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+        }
+    }
+
+    @Test("install and upgrade are idempotent; --help documents the commands")
+    func installUpgrade() async throws {
+        let binary = try TidingsBinary.locate()
+        try await TestBackend.sqlite.withFreshDatabase { configuration in
+            let environment = ["TIDINGS_DATA_DIR": configuration.dataDirectory]
+            let first = try binary.run(["install", "--yes"], environment: environment)
+            #expect(first.status == 0 && first.output.contains("Installed schema version"), "\(first.output)")
+            let second = try binary.run(["install", "--yes"], environment: environment)
+            #expect(second.status == 0 && second.output.contains("Already installed"), "\(second.output)")
+            let upgrade = try binary.run(["upgrade"], environment: environment)
+            #expect(upgrade.status == 0 && upgrade.output.contains("Up to date"), "\(upgrade.output)")
+            let declined = try binary.run(["install"], environment: environment, input: "n\n")
+            #expect(declined.output.contains("Nothing done"))
+            let help = try binary.run(["--help"], environment: environment)
+            for word in ["serve", "install", "upgrade", "users", "TIDINGS_DATABASE_URL", "TIDINGS_SECRET_KEY"] {
+                #expect(help.output.contains(word), "help lacks \(word)")
+            }
+            let usersHelp = try binary.run(["users", "create", "--help"], environment: environment)
+            for word in ["--username", "--type", "--role", "--password-file", "--json"] {
+                #expect(usersHelp.output.contains(word), "users create help lacks \(word)")
+            }
+        }
+    }
+
+    @Test("a login user from the CLI reads its password from a file")
+    func loginUserFromCLI() async throws {
+        let binary = try TidingsBinary.locate()
+        try await TestBackend.sqlite.withFreshDatabase { configuration in
+            let environment = ["TIDINGS_DATA_DIR": configuration.dataDirectory, "TIDINGS_BCRYPT_COST": "4"]
+            let file = "\(configuration.dataDirectory)/password.txt"
+            try "file password 1\n".write(toFile: file, atomically: true, encoding: .utf8)
+            let created = try binary.run(
+                ["users", "create", "--username", "ops", "--type", "user", "--password-file", file, "--json"],
+                environment: environment)
+            #expect(created.status == 0, "\(created.output)")
+            #expect(created.output.contains("\"token\"") == false || created.output.contains("\"token\" : null"))
+            let badRole = try binary.run(
+                ["users", "create", "--username", "x1", "--type", "api", "--role", "Nope"], environment: environment)
+            #expect(badRole.status != 0)
+            #expect(badRole.output.contains("Super Admin"))
+        }
+    }
+}
