@@ -1,0 +1,141 @@
+import Foundation
+import SQLKit
+import Testing
+import TidingsCore
+import TidingsServer
+import TidingsStore
+import TidingsTestSupport
+
+/// The list, token and session store contracts, on every backend.
+@Suite struct ListTokenSessionStoreTests {
+    @Test("lists: query filters, order, paging and total", arguments: TestBackend.enabled)
+    func listQueries(backend: TestBackend) async throws {
+        try await backend.withServices { services async throws in
+            let lists = services.stores.lists
+            let base = Date(timeIntervalSince1970: 1_800_000_000)
+            for (index, name) in ["b_one", "a%two", "c three"].enumerated() {
+                _ = try await lists.createList(
+                    UserRoleStoreTests.draft(name, tags: index == 0 ? ["x", "y"] : ["x"]),
+                    at: base.addingTimeInterval(Double(index)))
+            }
+            var query = ListQuery()
+            #expect(try await lists.lists(query).items.map(\.name) == ["c three", "a%two", "b_one"])
+            query.orderBy = .name
+            query.direction = .asc
+            query.page = Pagination(page: 2, perPage: 2)
+            let page = try await lists.lists(query)
+            #expect(page.items.map(\.name) == ["c three"])
+            #expect(page.total == 3)
+            var search = ListQuery()
+            search.search = "%"
+            #expect(try await lists.lists(search).items.map(\.name) == ["a%two"])
+            search.search = "_"
+            #expect(try await lists.lists(search).items.map(\.name) == ["b_one"])
+            var tags = ListQuery()
+            tags.tags = ["x", "y"]
+            #expect(try await lists.lists(tags).items.map(\.name) == ["b_one"])
+            var scoped = ListQuery()
+            scoped.onlyIDs = []
+            #expect(try await lists.lists(scoped).total == 0)
+            let all = try await lists.minimalLists(status: nil, onlyIDs: nil)
+            #expect(all.map(\.id) == all.map(\.id).sorted())
+            #expect(try await lists.listIDs(matching: "TWO", onlyIDs: nil).count == 1)
+        }
+    }
+
+    @Test("lists: counts come from subscriptions", arguments: TestBackend.enabled)
+    func counts(backend: TestBackend) async throws {
+        try await backend.withServices { services async throws in
+            let list = try await services.stores.lists.createList(UserRoleStoreTests.draft("A"), at: Date())
+            let now = Date()
+            try await services.engine.write { database in
+                for (index, status) in ["confirmed", "confirmed", "unsubscribed"].enumerated() {
+                    try await database.raw(
+                        """
+                        INSERT INTO subscribers (uuid, email, name, status, created_at, updated_at)
+                        VALUES (\(bind: UUID()), \(bind: "s\(index)@example.com"), 'S', 'enabled', \(bind: now), \(bind: now))
+                        """
+                    ).run()
+                    try await database.raw(
+                        """
+                        INSERT INTO subscriber_lists (subscriber_id, list_id, status, created_at, updated_at)
+                        VALUES ((SELECT id FROM subscribers WHERE email = \(bind: "s\(index)@example.com")),
+                            \(bind: list.id.rawValue), \(bind: status), \(bind: now), \(bind: now))
+                        """
+                    ).run()
+                }
+            }
+            let read = try #require(try await services.stores.lists.list(id: list.id))
+            #expect(read.subscriberCount == 3)
+            #expect(read.subscriberStatuses == ["confirmed": 2, "unsubscribed": 1])
+            var query = ListQuery()
+            query.orderBy = .subscriberCount
+            #expect(try await services.stores.lists.lists(query).items.first?.subscriberCount == 3)
+        }
+    }
+
+    @Test("lists: update and delete", arguments: TestBackend.enabled)
+    func listWrites(backend: TestBackend) async throws {
+        try await backend.withServices { services async throws in
+            let lists = services.stores.lists
+            let list = try await lists.createList(UserRoleStoreTests.draft("A", tags: ["t"]), at: Date())
+            var draft = UserRoleStoreTests.draft("B")
+            draft.type = .public
+            let updated = try #require(try await lists.updateList(id: list.id, draft: draft, at: Date()))
+            #expect(updated.name == "B" && updated.type == .public && updated.tags.isEmpty && updated.uuid == list.uuid)
+            #expect(try await lists.updateList(id: ListID(9_999), draft: draft, at: Date()) == nil)
+            try await lists.deleteLists(ids: [list.id, ListID(9_999)])
+            #expect(try await lists.list(id: list.id) == nil)
+        }
+    }
+
+    static func token(_ keyID: String, user: UserID, now: Date) -> APIToken {
+        APIToken(
+            keyID: keyID, userID: user, name: "ci", prefix: "tdg_", lastFour: "abcd", secretHash: "h-\(keyID)",
+            scopes: [.listsGetAll], lists: [ListID(3)], allowedCIDRs: ["10.0.0.0/8"], createdAt: now, createdBy: nil,
+            expiresAt: now.addingTimeInterval(3_600))
+    }
+
+    @Test("tokens: create, read, revoke; key ids are unique", arguments: TestBackend.enabled)
+    func tokens(backend: TestBackend) async throws {
+        try await backend.withServices { services async throws in
+            let user = try await services.stores.users.createUser(
+                UserRoleStoreTests.newUser("robot", type: .api), at: Date())
+            let now = Date(timeIntervalSince1970: 1_800_000_000)
+            let token = Self.token("KEY0000001", user: user.id, now: now)
+            try await services.stores.tokens.createToken(token)
+            #expect(try await services.stores.tokens.tokens(userID: user.id) == [token])
+            await #expect(throws: TidingsError.self) { try await services.stores.tokens.createToken(token) }
+            try await services.stores.tokens.revokeTokens(userID: user.id, at: now, reason: "leak")
+            let revoked = try #require(try await services.stores.tokens.allTokens().first)
+            #expect(revoked.revokedAt == now && revoked.revokedReason == "leak")
+            try await services.stores.users.deleteUsers(ids: [user.id])
+            #expect(try await services.stores.tokens.allTokens().isEmpty)
+        }
+    }
+
+    @Test("sessions: create, touch, end one, end all but one, expire", arguments: TestBackend.enabled)
+    func sessions(backend: TestBackend) async throws {
+        try await backend.withServices { services async throws in
+            let user = try await services.stores.users.createUser(UserRoleStoreTests.newUser("alice"), at: Date())
+            let sessions = services.stores.sessions
+            let now = Date(timeIntervalSince1970: 1_800_000_000)
+            for id in ["s1", "s2", "s3"] {
+                try await sessions.createSession(
+                    StoredSession(
+                        idHash: id, userID: user.id, createdAt: now, lastSeenAt: now, expiresAt: now.addingTimeInterval(60),
+                        clientIP: "127.0.0.1", userAgent: "test"))
+            }
+            try await sessions.touchSession(idHash: "s1", at: now.addingTimeInterval(10))
+            #expect(try await sessions.session(idHash: "s1")?.lastSeenAt == now.addingTimeInterval(10))
+            try await sessions.deleteSession(idHash: "s3")
+            #expect(try await sessions.session(idHash: "s3") == nil)
+            try await sessions.deleteSessions(userID: user.id, keeping: "s1")
+            #expect(try await sessions.session(idHash: "s2") == nil)
+            #expect(try await sessions.session(idHash: "s1") != nil)
+            let removed = try await sessions.deleteExpiredSessions(
+                now: now.addingTimeInterval(120), idleBefore: now.addingTimeInterval(-1))
+            #expect(removed == 1)
+        }
+    }
+}
