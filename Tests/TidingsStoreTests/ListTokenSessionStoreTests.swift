@@ -123,7 +123,8 @@ import TidingsTestSupport
             for id in ["s1", "s2", "s3"] {
                 try await sessions.createSession(
                     StoredSession(
-                        idHash: id, userID: user.id, createdAt: now, lastSeenAt: now, expiresAt: now.addingTimeInterval(60),
+                        idHash: id, userID: user.id, createdAt: now, lastSeenAt: now,
+                        expiresAt: now.addingTimeInterval(60),
                         clientIP: "127.0.0.1", userAgent: "test"))
             }
             try await sessions.touchSession(idHash: "s1", at: now.addingTimeInterval(10))

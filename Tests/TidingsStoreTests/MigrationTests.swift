@@ -36,7 +36,8 @@ import TidingsTestSupport
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<2 {
                     group.addTask {
-                        _ = try await Database.withEngine(configuration, logger: .init(label: "test")) { engine async throws in
+                        _ = try await Database.withEngine(configuration, logger: .init(label: "test")) {
+                            engine async throws in
                             try await Database.migrate(engine)
                         }
                     }

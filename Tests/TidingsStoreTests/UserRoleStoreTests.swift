@@ -97,7 +97,8 @@ import TidingsTestSupport
         try await backend.withServices { services async throws in
             let roles = services.stores.roles
             let now = Date()
-            let editor = try await roles.createUserRole(name: "editor", permissions: [.usersGet, .listsGetAll], at: now)
+            let editor = try await roles.createUserRole(
+                name: "editor", permissions: [.usersGet, .listsGetAll], at: now)
             #expect(try await roles.userRole(id: editor.id)?.permissions == [.usersGet, .listsGetAll])
             let renamed = try await roles.updateUserRole(id: editor.id, name: "writer", permissions: [], at: now)
             #expect(renamed.name == "writer" && renamed.permissions.isEmpty)
@@ -106,7 +107,8 @@ import TidingsTestSupport
             }
             let a = try await services.stores.lists.createList(Self.draft("A"), at: now)
             let b = try await services.stores.lists.createList(Self.draft("B"), at: now)
-            let team = try await roles.createListRole(name: "team", grants: [a.id: [.get], b.id: [.get, .manage]], at: now)
+            let team = try await roles.createListRole(
+                name: "team", grants: [a.id: [.get], b.id: [.get, .manage]], at: now)
             #expect(team.lists.map(\.listID) == [a.id, b.id])
             #expect(team.lists.map(\.listName) == ["A", "B"])
             #expect(try await roles.listRole(id: editor.id) == nil)
@@ -130,7 +132,8 @@ import TidingsTestSupport
         try await backend.withServices { services async throws in
             let roles = services.stores.roles
             let role = try await roles.createUserRole(name: "staff", permissions: [], at: Date())
-            let user = try await services.stores.users.createUser(Self.newUser("robot", role: role.id, type: .api), at: Date())
+            let user = try await services.stores.users.createUser(
+                Self.newUser("robot", role: role.id, type: .api), at: Date())
             await #expect(throws: TidingsError.self) { try await roles.deleteRole(id: role.id) }
             #expect(try await services.stores.users.user(id: user.id) != nil)
             try await services.stores.users.deleteUsers(ids: [user.id])

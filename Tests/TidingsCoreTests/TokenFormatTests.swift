@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import TidingsCore
+
+@Suite struct TokenFormatTests {
+    let format = try! TokenFormat(prefix: "tdg_")
+
+    @Test("a generated token parses back to its key id and matches the published expression")
+    func roundTrip() throws {
+        for _ in 0..<200 {
+            let issued = format.generate()
+            #expect(issued.token.count == 4 + TokenFormat.bodyLength)
+            #expect(try format.parse(issued.token).get() == issued.keyID)
+            #expect(issued.token.range(of: format.regularExpression, options: .regularExpression) != nil)
+        }
+    }
+
+    @Test("rotation keeps the key id and changes the secret")
+    func rotation() throws {
+        let first = format.generate()
+        let second = format.generate(keyID: first.keyID)
+        #expect(second.keyID == first.keyID)
+        #expect(second.token != first.token)
+        #expect(try format.parse(second.token).get() == first.keyID)
+    }
+
+    @Test("every single-character change is caught by the checksum or the alphabet")
+    func typos() {
+        let token = Array(format.generate().token)
+        for index in 4..<token.count {
+            var changed = token
+            changed[index] = changed[index] == "x" ? "y" : "x"
+            if case .success = format.parse(String(changed)) { Issue.record("a typo at \(index) was accepted") }
+        }
+    }
+
+    @Test("truncated, extended, foreign-prefix and non-base62 tokens are refused with the reason")
+    func malformed() {
+        let token = format.generate().token
+        func reason(_ text: String) -> String {
+            if case .failure(.credentialsMalformed(let why)) = format.parse(text) { return why }
+            return "accepted"
+        }
+        #expect(reason(String(token.dropLast())).contains("truncated"))
+        #expect(reason(token + "a").contains("truncated or extended"))
+        #expect(reason("ghp_" + token.dropFirst(4)).contains("does not start with"))
+        #expect(reason(String(token.dropLast(6)) + "!!!!!!").contains("outside"))
+    }
+
+    @Test("prefixes: letters and digits ending in _, starting with a letter")
+    func prefixes() {
+        #expect(TokenFormat.isValidPrefix("tdg_"))
+        #expect(TokenFormat.isValidPrefix("acme2_"))
+        for bad in ["", "_", "tdg", "Tdg_", "1dg_", "t-g_", "abcdefghijklmnopq_"] {
+            #expect(!TokenFormat.isValidPrefix(bad), "\(bad)")
+        }
+        #expect(throws: TidingsError.self) { try TokenFormat(prefix: "bad") }
+    }
+
+    @Test("random base62 draws every character of the alphabet")
+    func alphabet() {
+        let sample = Set(Base62.random(count: 20_000))
+        #expect(sample.count == 62)
+    }
+
+    @Test("CRC-32 matches the standard check value")
+    func crc() {
+        #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
+    }
+
+    @Test("keyed hashes depend on the key and compare in constant time")
+    func hashing() {
+        let one = SecretHasher(key: Array(repeating: 1, count: 32))
+        let two = SecretHasher(key: Array(repeating: 2, count: 32))
+        #expect(one.hash("secret") != two.hash("secret"))
+        #expect(one.hash("secret").count == 64)
+        #expect(one.matches("secret", storedHash: one.hash("secret")))
+        #expect(!one.matches("secret", storedHash: two.hash("secret")))
+        #expect(!constantTimeEquals([1, 2], [1, 2, 3]))
+    }
+}
