@@ -24,9 +24,9 @@ import TidingsTestSupport
             defer { server.stop() }
             let created = try binary.run(
                 ["users", "create", "--username", "shop", "--type", "api", "--json"], environment: server.environment)
-            #expect(created.status == 0, "\(created.output)")
-            let json = try #require(
-                try JSONSerialization.jsonObject(with: Data(created.output.utf8)) as? [String: Any])
+            #expect(created.status == 0, "\(created.output) \(created.errors)")
+            let parsed = try? JSONSerialization.jsonObject(with: Data(created.output.utf8)) as? [String: Any]
+            let json = try #require(parsed, "not JSON: \(created.output) / \(created.errors)")
             let token = try #require(json["token"] as? String)
             #expect(json["type"] as? String == "api")
             #expect(json["username"] as? String == "shop")
@@ -117,7 +117,7 @@ import TidingsTestSupport
             let badRole = try binary.run(
                 ["users", "create", "--username", "x1", "--type", "api", "--role", "Nope"], environment: environment)
             #expect(badRole.status != 0)
-            #expect(badRole.output.contains("Super Admin"))
+            #expect(badRole.errors.contains("Super Admin"))
         }
     }
 }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// The real `tidings` executable, run as a separate process the way an operator runs it.
 public struct TidingsBinary: Sendable {
@@ -26,23 +27,31 @@ public struct TidingsBinary: Sendable {
     public func run(
         _ arguments: [String], environment: [String: String], input: String? = nil
     ) throws -> (
-        status: Int32, output: String
+        status: Int32, output: String, errors: String
     ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.environment = environment
         let output = Pipe()
+        let errors = Pipe()
         process.standardOutput = output
-        process.standardError = output
+        process.standardError = errors
         let stdin = Pipe()
         process.standardInput = stdin
         try process.run()
         if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
         try stdin.fileHandleForWriting.close()
+        let errorData = Mutex(Data())
+        let reader = Thread { errorData.withLock { $0 = errors.fileHandleForReading.readDataToEndOfFile() } }
+        reader.start()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        while !reader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+        return (
+            process.terminationStatus, String(decoding: data, as: UTF8.self),
+            String(decoding: errorData.withLock { $0 }, as: UTF8.self)
+        )
     }
 }
 
