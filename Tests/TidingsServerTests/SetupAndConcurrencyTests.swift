@@ -74,3 +74,22 @@ import TidingsTestSupport
         }
     }
 }
+
+@Suite struct SystemRoutesTests {
+    @Test("/api/about has no envelope and needs settings:get", arguments: TestBackend.enabled)
+    func about(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let admin = try await app.adminHeaders()
+            let about = try await app.request(.get, "/api/about", headers: admin)
+            #expect(about.status == .ok)
+            #expect(about.object["data"] == nil)
+            #expect(about.object["version"] is String)
+            #expect((about.object["database"] as? [String: Any])?["type"] as? String == backend.rawValue)
+            let limited = try await app.headers(holding: [])
+            #expect(try await app.request(.get, "/api/about", headers: limited).status == .forbidden)
+            let config = try await app.request(.get, "/api/config", headers: limited)
+            #expect(config.status == .ok)
+            #expect(config.dataObject["root_url"] as? String == app.services.configuration.rootURL)
+        }
+    }
+}

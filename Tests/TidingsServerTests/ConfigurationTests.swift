@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+import TidingsServer
+
+/// Configuration: defaults < TOML file < environment; every secret from a `*_FILE`.
+@Suite struct ConfigurationTests {
+    static func temporaryFile(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-\(UUID().uuidString)").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test("defaults: 127.0.0.1:9000, SQLite in ./tidings-data")
+    func defaults() throws {
+        let configuration = try ConfigurationLoader.load(file: nil, environment: [:])
+        #expect(configuration.httpAddress == "127.0.0.1:9000")
+        #expect(try configuration.database == .sqlite(path: URL(fileURLWithPath: "./tidings-data/tidings.db").path))
+        #expect(configuration.tokenPrefix == "tdg_")
+        #expect(!configuration.usesHTTPS)
+    }
+
+    @Test("the TOML file sets values and the environment overrides them")
+    func precedence() throws {
+        let file = try Self.temporaryFile(
+            """
+            data_dir = "/var/lib/tidings"
+            [http]
+            address = "0.0.0.0:8080"
+            root_url = "https://news.example.com"
+            [database]
+            url = "postgres://u:p@db:5432/tidings"
+            [admin]
+            user = "fromfile"
+            """)
+        let fileOnly = try ConfigurationLoader.load(file: file, environment: [:])
+        #expect(fileOnly.httpAddress == "0.0.0.0:8080")
+        #expect(fileOnly.dataDirectory == "/var/lib/tidings")
+        #expect(try fileOnly.database == .postgres(url: "postgres://u:p@db:5432/tidings"))
+        #expect(fileOnly.usesHTTPS)
+        #expect(fileOnly.adminUser == "fromfile")
+        let overridden = try ConfigurationLoader.load(
+            file: file,
+            environment: [
+                "TIDINGS_HTTP_ADDRESS": "127.0.0.1:9100", "TIDINGS_DATABASE_URL": "sqlite:///tmp/x.db",
+                "TIDINGS_ADMIN_USER": "fromenv", "TIDINGS_ROOT_URL": "http://localhost:9100",
+            ])
+        #expect(overridden.port == 9100)
+        #expect(try overridden.database == .sqlite(path: "/tmp/x.db"))
+        #expect(overridden.adminUser == "fromenv")
+        #expect(overridden.dataDirectory == "/var/lib/tidings")
+    }
+
+    @Test("secrets come from *_FILE variables, without the trailing newline")
+    func secretFiles() throws {
+        let password = try Self.temporaryFile("from a file\n")
+        let key = try Self.temporaryFile(String(repeating: "k", count: 40) + "\n")
+        let configuration = try ConfigurationLoader.load(
+            file: nil,
+            environment: [
+                "TIDINGS_ADMIN_PASSWORD_FILE": password, "TIDINGS_SECRET_KEY_FILE": key,
+                "TIDINGS_ADMIN_PASSWORD": "ignored when the file is given",
+            ])
+        #expect(configuration.adminPassword == "from a file")
+        #expect(configuration.secretKey == String(repeating: "k", count: 40))
+        #expect(throws: ConfigurationError.self) {
+            try ConfigurationLoader.load(file: nil, environment: ["TIDINGS_ADMIN_PASSWORD_FILE": "/nonexistent/x"])
+        }
+    }
+
+    @Test(
+        "bad values are refused with the name of the setting",
+        arguments: [
+            ["TIDINGS_HTTP_ADDRESS": "nonsense"], ["TIDINGS_HTTP_ADDRESS": "host:99999"],
+            ["TIDINGS_DATABASE_URL": "mysql://x"], ["TIDINGS_BCRYPT_COST": "twelve"],
+        ])
+    func invalid(environment: [String: String]) throws {
+        #expect(throws: ConfigurationError.self) {
+            let configuration = try ConfigurationLoader.load(file: nil, environment: environment)
+            _ = try configuration.database
+        }
+    }
+
+    @Test("a broken TOML file is refused")
+    func brokenTOML() throws {
+        let file = try Self.temporaryFile("[http\naddress = ")
+        #expect(throws: ConfigurationError.self) { try ConfigurationLoader.load(file: file, environment: [:]) }
+    }
+
+    @Test("the secret key is generated once, mode 0600, and then reused; a short configured key is refused")
+    func secretKey() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-\(UUID().uuidString)")
+            .path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let first = try SecretKeyFile.key(configured: nil, dataDirectory: directory)
+        let second = try SecretKeyFile.key(configured: nil, dataDirectory: directory)
+        #expect(first == second && first.count == 32)
+        let attributes = try FileManager.default.attributesOfItem(atPath: "\(directory)/secret.key")
+        #expect(attributes[.posixPermissions] as? Int == 0o600)
+        #expect(throws: ConfigurationError.self) {
+            try SecretKeyFile.key(configured: "short", dataDirectory: directory)
+        }
+    }
+}
