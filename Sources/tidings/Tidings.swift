@@ -40,6 +40,15 @@ struct GlobalOptions: ParsableArguments {
         try ConfigurationLoader.load(file: config, environment: ProcessInfo.processInfo.environment)
     }
 
+    /// Runs `body` with the services of the configured database, migrated first.
+    func withServices(_ body: @Sendable (AppServices) async throws -> Void) async throws {
+        let configuration = try load()
+        try await Database.withEngine(configuration, logger: logger(configuration)) { engine in
+            try await Database.migrate(engine)
+            try await body(try AppServices(configuration: configuration, engine: engine))
+        }
+    }
+
     func logger(_ configuration: TidingsConfiguration) -> Logger {
         var logger = Logger(label: "tidings")
         logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info

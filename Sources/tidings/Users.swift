@@ -36,10 +36,7 @@ struct CreateUser: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let configuration = try options.load()
-        try await Database.withEngine(configuration, logger: options.logger(configuration)) { engine in
-            try await Database.migrate(engine)
-            let services = try AppServices(configuration: configuration, engine: engine)
+        try await options.withServices { services in
             let roles = try await services.roles.userRoles()
             guard let role = roles.first(where: { $0.name == role || String($0.id.rawValue) == role }) else {
                 throw ValidationError(
@@ -76,10 +73,7 @@ struct ListUsers: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let configuration = try options.load()
-        try await Database.withEngine(configuration, logger: options.logger(configuration)) { engine in
-            try await Database.migrate(engine)
-            let services = try AppServices(configuration: configuration, engine: engine)
+        try await options.withServices { services in
             let users = try await services.users.users()
             let roles = Dictionary(uniqueKeysWithValues: try await services.roles.userRoles().map { ($0.id, $0.name) })
             try CommandOutput.printUsers(users, roles: roles, json: json)

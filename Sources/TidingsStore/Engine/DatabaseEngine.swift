@@ -21,3 +21,22 @@ public protocol DatabaseEngine: Sendable {
     /// Closes every connection. The engine must not be used afterwards.
     func shutdown() async
 }
+
+extension SQLDatabase {
+    /// Runs `body` between `begin` and `COMMIT`, rolling back when it throws.
+    func inTransaction<T: Sendable>(
+        begin: String = "BEGIN", _ body: @Sendable (any SQLDatabase) async throws -> T
+    )
+        async throws -> T
+    {
+        try await raw(SQLQueryString(begin)).run()
+        do {
+            let result = try await body(self)
+            try await raw("COMMIT").run()
+            return result
+        } catch {
+            try? await raw("ROLLBACK").run()
+            throw error
+        }
+    }
+}

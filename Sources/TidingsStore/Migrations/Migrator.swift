@@ -29,7 +29,7 @@ public struct Migrator: Sendable {
             try await database.raw(
                 """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
-                    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at \(unsafeRaw: flavor == .sqlite ? "REAL" : "TIMESTAMPTZ") NOT NULL)
+                    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at \(unsafeRaw: SchemaDialect.render("{{time}}", for: flavor)) NOT NULL)
                 """
             ).run()
             let current = try await Self.version(in: database, flavor: flavor)
