@@ -201,3 +201,20 @@ import TidingsTestSupport
         }
     }
 }
+
+@Suite struct SessionSweeperTests {
+    @Test("the sweeper removes idle sessions and keeps live ones", arguments: TestBackend.enabled)
+    func sweep(backend: TestBackend) async throws {
+        let offset = OffsetClock()
+        try await TestApp.run(backend, clock: offset.clock) { app in
+            try await app.makeLoginUser("alice")
+            let old = try await app.sessionID("alice")
+            offset.advance(by: 13 * 3_600)
+            let fresh = try await app.sessionID("alice")
+            let sweeper = SessionSweeper(services: app.services, interval: .seconds(3_600), logger: .init(label: "t"))
+            #expect(try await sweeper.sweep() == 1)
+            #expect(try await app.request(.get, "/api/profile", headers: .session(fresh)).status == .ok)
+            #expect(try await app.request(.get, "/api/profile", headers: .session(old)).status == .unauthorized)
+        }
+    }
+}

@@ -273,3 +273,27 @@ import TidingsTestSupport
         }
     }
 }
+
+@Suite struct OversizedInputTests {
+    @Test("a body over the limit is a 413 JSON error and creates nothing")
+    func hugeBody() async throws {
+        try await TestApp.run(.sqlite) { app in
+            let admin = try await app.adminHeaders()
+            let name = String(repeating: "x", count: 2 << 20)
+            let response = try await app.request(.post, "/api/lists", headers: admin, json: ["name": name])
+            #expect(response.status == .contentTooLarge)
+            #expect(response.code == "payload_too_large")
+            #expect(try await app.services.stores.lists.lists(ListQuery()).total == 0)
+        }
+    }
+
+    @Test("a huge Authorization header is refused without a crash")
+    func hugeHeader() async throws {
+        try await TestApp.run(.sqlite) { app in
+            let response = try await app.request(
+                .get, "/api/health", headers: [.authorization: "Bearer " + String(repeating: "a", count: 6000)])
+            #expect(response.status == .unauthorized)
+            #expect(response.code == "credentials_malformed")
+        }
+    }
+}

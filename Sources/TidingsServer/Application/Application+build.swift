@@ -34,6 +34,7 @@ public func buildApplication(services: AppServices, logger: Logger) -> Applicati
         },
         logger: logger)
     app.addServices(StartupService(services: services, logger: logger))
+    app.addServices(SessionSweeper(services: services, interval: .seconds(3_600), logger: logger))
     return app
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import TidingsCore
 
 /// The one place where errors become HTTP: status, `{"message", "code", …}` and the headers
@@ -19,6 +20,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return Self.response(for: failure.error)
         } catch let error as HTTPError {
             return Self.response(for: error, request: request)
+        } catch is NIOTooManyBytesError {
+            return Self.response(
+                for: TidingsError(.payloadTooLarge, code: "payload_too_large", message: "request body too large"))
         } catch {
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
             return Self.response(
