@@ -50,3 +50,50 @@ import TidingsCore
         #expect(loader.loads.load(ordering: .relaxed) == 2)
     }
 }
+
+@Suite struct AuthDirectoryRefreshTests {
+    /// Each load returns a snapshot with as many users as loads so far, so tests can tell them apart.
+    final class NumberedLoader: Sendable {
+        let loads = Atomic<Int>(0)
+
+        func load() async throws -> AuthSnapshot {
+            let number = loads.wrappingAdd(1, ordering: .relaxed).newValue
+            let users = (1...number).map { index in
+                User(
+                    id: UserID(index), username: "u\(index)", passwordLogin: false, email: nil, name: "u", type: .api,
+                    status: .enabled, userRoleID: RoleID(1), listRoleID: nil, createdAt: Date(), updatedAt: Date())
+            }
+            return AuthSnapshot(users: users, userRoles: [], listRoles: [], tokens: [])
+        }
+    }
+
+    @Test("an old snapshot is served at once while a background refresh replaces it")
+    func backgroundRefresh() async throws {
+        let loader = NumberedLoader()
+        let directory = AuthDirectory(refreshAfter: .milliseconds(50)) { try await loader.load() }
+        #expect(try await directory.snapshot().usersByID.count == 1)
+        try await Task.sleep(for: .milliseconds(80))
+        #expect(try await directory.snapshot().usersByID.count == 1)  // stale, served without waiting
+        var refreshed = 0
+        for _ in 0..<200 where refreshed < 2 {
+            try await Task.sleep(for: .milliseconds(10))
+            refreshed = try await directory.snapshot().usersByID.count
+        }
+        #expect(refreshed >= 2)
+    }
+
+    @Test("an unknown key id reloads at most once per interval")
+    func missReload() async throws {
+        let loader = NumberedLoader()
+        let directory = AuthDirectory(refreshAfter: .seconds(3_600), missReloadInterval: .milliseconds(100)) {
+            try await loader.load()
+        }
+        _ = try await directory.snapshot()
+        #expect(!directory.invalidateAfterMiss())
+        try await Task.sleep(for: .milliseconds(120))
+        #expect(directory.invalidateAfterMiss())
+        #expect(try await directory.snapshot().usersByID.count == 2)
+        #expect(!directory.invalidateAfterMiss())
+        #expect(loader.loads.load(ordering: .relaxed) == 2)
+    }
+}

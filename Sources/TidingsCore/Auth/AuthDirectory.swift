@@ -2,27 +2,44 @@ import Synchronization
 
 /// The in-memory cache of `AuthSnapshot` that keeps the token path free of database reads.
 ///
-/// Any write to users, roles, tokens or lists calls `invalidate()`; the next request then loads a
-/// fresh snapshot (once, however many requests wait for it). A load that began before an
-/// invalidation is never served to a request that arrived after it, so a change takes effect
-/// on the very next request.
+/// - Any write to users, roles, tokens or lists through this process calls `invalidate()`; the
+///   next request loads a fresh snapshot (once, however many requests wait for it). A load that
+///   began before an invalidation is never served to a request that arrived after it, so a change
+///   takes effect on the very next request.
+/// - Changes made by another process (the CLI, another instance on the same PostgreSQL) are
+///   picked up by a background refresh once the snapshot is older than `refreshAfter`, while
+///   requests go on being served from the current one; and a token whose key id is unknown
+///   triggers one reload, at most once per `missReloadInterval`.
 public final class AuthDirectory: Sendable {
+    private struct Loaded {
+        let generation: UInt64
+        let snapshot: AuthSnapshot
+        let loadedAt: ContinuousClock.Instant
+    }
+
     private struct State {
         var generation: UInt64 = 0
-        var current: (generation: UInt64, snapshot: AuthSnapshot)?
+        var current: Loaded?
         var loading: (generation: UInt64, task: Task<AuthSnapshot, any Error>)?
     }
 
     private let state = Mutex(State())
     private let load: @Sendable () async throws -> AuthSnapshot
+    private let refreshAfter: Duration
+    public let missReloadInterval: Duration
 
-    public init(load: @escaping @Sendable () async throws -> AuthSnapshot) {
+    public init(
+        refreshAfter: Duration = .seconds(5), missReloadInterval: Duration = .seconds(1),
+        load: @escaping @Sendable () async throws -> AuthSnapshot
+    ) {
         self.load = load
+        self.refreshAfter = refreshAfter
+        self.missReloadInterval = missReloadInterval
     }
 
     /// Builds snapshots from the stores.
-    public convenience init(stores: Stores) {
-        self.init {
+    public convenience init(stores: Stores, refreshAfter: Duration = .seconds(5)) {
+        self.init(refreshAfter: refreshAfter) {
             async let users = stores.users.users()
             async let userRoles = stores.roles.userRoles()
             async let listRoles = stores.roles.listRoles()
@@ -34,39 +51,73 @@ public final class AuthDirectory: Sendable {
 
     /// The current snapshot, loading it if a change made the cached one stale.
     public func snapshot() async throws -> AuthSnapshot {
-        let (ready, pending) = state.withLock { state -> (AuthSnapshot?, (UInt64, Task<AuthSnapshot, any Error>)?) in
+        let now = ContinuousClock.now
+        let (ready, pending) = state.withLock { state -> (AuthSnapshot?, Task<AuthSnapshot, any Error>?) in
             if let current = state.current, current.generation == state.generation {
+                if now - current.loadedAt > refreshAfter, state.loading == nil {
+                    _ = startLoad(&state, at: now)
+                }
                 return (current.snapshot, nil)
             }
             if let loading = state.loading, loading.generation == state.generation {
-                return (nil, loading)
+                return (nil, loading.task)
             }
-            let load = self.load
-            let task = Task { try await load() }
-            state.loading = (state.generation, task)
-            return (nil, (state.generation, task))
+            return (nil, startLoad(&state, at: now))
         }
         if let ready { return ready }
-        let (generation, task) = pending!
-        do {
-            let snapshot = try await task.value
-            state.withLock { state in
-                if state.loading?.generation == generation { state.loading = nil }
-                if generation == state.generation, (state.current?.generation ?? 0) <= generation {
-                    state.current = (generation, snapshot)
-                }
-            }
-            return snapshot
-        } catch {
-            state.withLock { state in
-                if state.loading?.generation == generation { state.loading = nil }
-            }
-            throw error
-        }
+        return try await pending!.value
     }
 
     /// Marks the cached snapshot stale; the next `snapshot()` reloads.
     public func invalidate() {
         state.withLock { $0.generation &+= 1 }
+    }
+
+    /// Invalidates the snapshot if it is older than `missReloadInterval` (used when a presented
+    /// key id is unknown: it may have been created by another process a moment ago). Returns
+    /// whether it did.
+    public func invalidateAfterMiss() -> Bool {
+        let now = ContinuousClock.now
+        return state.withLock { state in
+            guard let current = state.current, current.generation == state.generation,
+                now - current.loadedAt > missReloadInterval
+            else { return false }
+            state.generation &+= 1
+            return true
+        }
+    }
+
+    /// Starts a load for the current generation; the task installs its own result, so a
+    /// background refresh completes even when no request waits for it.
+    private func startLoad(_ state: inout State, at start: ContinuousClock.Instant) -> Task<AuthSnapshot, any Error> {
+        let generation = state.generation
+        let load = self.load
+        let task = Task { [weak self] in
+            do {
+                let snapshot = try await load()
+                self?.install(snapshot, generation: generation, loadedAt: start)
+                return snapshot
+            } catch {
+                self?.finishLoading(generation)
+                throw error
+            }
+        }
+        state.loading = (generation, task)
+        return task
+    }
+
+    private func install(_ snapshot: AuthSnapshot, generation: UInt64, loadedAt: ContinuousClock.Instant) {
+        state.withLock { state in
+            if state.loading?.generation == generation { state.loading = nil }
+            if generation == state.generation {
+                state.current = Loaded(generation: generation, snapshot: snapshot, loadedAt: loadedAt)
+            }
+        }
+    }
+
+    private func finishLoading(_ generation: UInt64) {
+        state.withLock { state in
+            if state.loading?.generation == generation { state.loading = nil }
+        }
     }
 }

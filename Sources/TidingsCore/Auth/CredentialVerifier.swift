@@ -37,7 +37,10 @@ public struct CredentialVerifier: Sendable {
         case .success(let parsed): keyID = parsed
         case .failure(let failure): throw failure
         }
-        let snapshot = try await directory.snapshot()
+        var snapshot = try await directory.snapshot()
+        if snapshot.tokensByKeyID[keyID] == nil, directory.invalidateAfterMiss() {
+            snapshot = try await directory.snapshot()  // created by another process a moment ago?
+        }
         guard let token = snapshot.tokensByKeyID[keyID], hasher.matches(secret, storedHash: token.secretHash),
             let user = snapshot.usersByID[token.userID],
             credential.username == nil || credential.username == user.username
