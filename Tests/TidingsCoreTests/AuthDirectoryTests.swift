@@ -67,30 +67,43 @@ import TidingsCore
         }
     }
 
+    /// A time source the test moves by hand.
+    final class ManualTime: Sendable {
+        private let base = ContinuousClock.now
+        private let offset = Mutex<Duration>(.zero)
+        func advance(_ duration: Duration) { offset.withLock { $0 += duration } }
+        func now() -> ContinuousClock.Instant { base + offset.withLock { $0 } }
+    }
+
     @Test("an old snapshot is served at once while a background refresh replaces it")
     func backgroundRefresh() async throws {
         let loader = NumberedLoader()
-        let directory = AuthDirectory(refreshAfter: .milliseconds(50)) { try await loader.load() }
+        let time = ManualTime()
+        let directory = AuthDirectory(refreshAfter: .seconds(5), now: time.now) { try await loader.load() }
         #expect(try await directory.snapshot().usersByID.count == 1)
-        try await Task.sleep(for: .milliseconds(80))
+        time.advance(.seconds(4))
+        #expect(try await directory.snapshot().usersByID.count == 1)
+        time.advance(.seconds(2))
         #expect(try await directory.snapshot().usersByID.count == 1)  // stale, served without waiting
         var refreshed = 0
-        for _ in 0..<200 where refreshed < 2 {
+        for _ in 0..<500 where refreshed < 2 {
             try await Task.sleep(for: .milliseconds(10))
             refreshed = try await directory.snapshot().usersByID.count
         }
-        #expect(refreshed >= 2)
+        #expect(refreshed == 2)
+        #expect(loader.loads.load(ordering: .relaxed) == 2)
     }
 
     @Test("an unknown key id reloads at most once per interval")
     func missReload() async throws {
         let loader = NumberedLoader()
-        let directory = AuthDirectory(refreshAfter: .seconds(3_600), missReloadInterval: .milliseconds(100)) {
+        let time = ManualTime()
+        let directory = AuthDirectory(refreshAfter: .seconds(3_600), missReloadInterval: .seconds(1), now: time.now) {
             try await loader.load()
         }
         _ = try await directory.snapshot()
         #expect(!directory.invalidateAfterMiss())
-        try await Task.sleep(for: .milliseconds(120))
+        time.advance(.milliseconds(1_500))
         #expect(directory.invalidateAfterMiss())
         #expect(try await directory.snapshot().usersByID.count == 2)
         #expect(!directory.invalidateAfterMiss())

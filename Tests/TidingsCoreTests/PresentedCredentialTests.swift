@@ -18,6 +18,25 @@ import TidingsCore
         #expect(try Self.parse(unpadded)?.get() == .basic(username: "ab", secret: "c"))
     }
 
+    @Test("Basic decoding agrees with Foundation's base64 for any username and secret")
+    func base64() throws {
+        for length in 0..<60 {
+            let secret = String((0..<length).map { _ in "aé🔑:x/+=".randomElement()! })
+            let header = "Basic " + Data("user:\(secret)x".utf8).base64EncodedString()
+            #expect(try Self.parse(header)?.get() == .basic(username: "user", secret: secret + "x"))
+        }
+        for bad in [
+            "Basic a", "Basic ab=c", "Basic ====", "Basic YW*6Yw==",
+            "Basic " + Data([0xFF, 0x3A, 0x41]).base64EncodedString(),
+        ] {
+            guard case .failure(.credentialsMalformed(let why))? = Self.parse(bad) else {
+                Issue.record("accepted \(bad)")
+                continue
+            }
+            #expect(why.contains("Base64"), "\(bad): \(why)")
+        }
+    }
+
     @Test("an empty header counts as absent")
     func empty() {
         #expect(Self.parse("") == nil)

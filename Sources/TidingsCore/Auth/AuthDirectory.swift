@@ -26,15 +26,19 @@ public final class AuthDirectory: Sendable {
     private let state = Mutex(State())
     private let load: @Sendable () async throws -> AuthSnapshot
     private let refreshAfter: Duration
-    public let missReloadInterval: Duration
+    private let missReloadInterval: Duration
+    private let now: @Sendable () -> ContinuousClock.Instant
 
+    /// - Parameter now: the time source for snapshot ages (tests move it by hand).
     public init(
         refreshAfter: Duration = .seconds(5), missReloadInterval: Duration = .seconds(1),
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
         load: @escaping @Sendable () async throws -> AuthSnapshot
     ) {
         self.load = load
         self.refreshAfter = refreshAfter
         self.missReloadInterval = missReloadInterval
+        self.now = now
     }
 
     /// Builds snapshots from the stores.
@@ -51,7 +55,7 @@ public final class AuthDirectory: Sendable {
 
     /// The current snapshot, loading it if a change made the cached one stale.
     public func snapshot() async throws -> AuthSnapshot {
-        let now = ContinuousClock.now
+        let now = self.now()
         let (ready, pending) = state.withLock { state -> (AuthSnapshot?, Task<AuthSnapshot, any Error>?) in
             if let current = state.current, current.generation == state.generation {
                 if now - current.loadedAt > refreshAfter, state.loading == nil {
@@ -77,7 +81,7 @@ public final class AuthDirectory: Sendable {
     /// key id is unknown: it may have been created by another process a moment ago). Returns
     /// whether it did.
     public func invalidateAfterMiss() -> Bool {
-        let now = ContinuousClock.now
+        let now = self.now()
         return state.withLock { state in
             guard let current = state.current, current.generation == state.generation,
                 now - current.loadedAt > missReloadInterval

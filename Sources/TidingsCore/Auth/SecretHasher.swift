@@ -1,32 +1,46 @@
 import Crypto
-import Foundation
 
 /// Keyed hashes of secrets (API tokens, session ids). The key lives outside the database, so a
 /// stolen database alone cannot be used to check guesses.
 public struct SecretHasher: Sendable {
-    private let key: [UInt8]
+    /// `SymmetricKey` is an immutable value; it lacks a `Sendable` conformance only by omission.
+    private struct Key: @unchecked Sendable {
+        let value: SymmetricKey
+    }
 
-    public init(key: [UInt8]) { self.key = key }
+    private let key: Key
+
+    public init(key: [UInt8]) { self.key = Key(value: SymmetricKey(data: key)) }
 
     /// HMAC-SHA-256 of the secret, as lower-case hex.
     public func hash(_ secret: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Array(secret.utf8), using: SymmetricKey(data: key))
-        return Self.hex(Array(mac))
+        String(decoding: hexDigest(secret), as: UTF8.self)
     }
 
     /// Whether `secret` hashes to `storedHash`, compared in constant time.
     public func matches(_ secret: String, storedHash: String) -> Bool {
-        constantTimeEquals(Array(hash(secret).utf8), Array(storedHash.utf8))
+        let computed = hexDigest(secret)
+        var stored = storedHash
+        return stored.withUTF8 { storedBytes in
+            guard storedBytes.count == computed.count else { return false }
+            var difference: UInt8 = 0
+            for index in 0..<computed.count { difference |= computed[index] ^ storedBytes[index] }
+            return difference == 0
+        }
     }
 
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
+    private func hexDigest(_ secret: String) -> [UInt8] {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(secret.utf8), using: key.value)
         var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
+        out.reserveCapacity(64)
+        mac.withUnsafeBytes { bytes in
+            for byte in bytes {
+                out.append(Self.digits[Int(byte >> 4)])
+                out.append(Self.digits[Int(byte & 0x0F)])
+            }
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
+
+    private static let digits = Array("0123456789abcdef".utf8)
 }
