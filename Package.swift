@@ -72,7 +72,10 @@ let package = Package(
             ],
             path: "Tests/TidingsTestSupport"
         ),
-        .testTarget(name: "TidingsCoreTests", dependencies: ["TidingsCore"]),
+        .testTarget(
+            name: "TidingsCoreTests",
+            dependencies: ["TidingsCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "TidingsStoreTests", dependencies: ["TidingsTestSupport"]),
         .testTarget(
             name: "TidingsServerTests",

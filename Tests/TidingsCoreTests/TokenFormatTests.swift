@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 import TidingsCore
@@ -66,6 +67,21 @@ import TidingsCore
     @Test("CRC-32 matches the standard check value")
     func crc() {
         #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
+    }
+
+    @Test("the keyed hash is standard HMAC-SHA-256, for short and long keys and secrets")
+    func standardHMAC() {
+        for keyLength in [1, 32, 64, 65, 200] {
+            let key = (0..<keyLength).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+            for secret in ["", "secret", String(repeating: "é", count: 300)] {
+                let expected = HMAC<SHA256>.authenticationCode(for: Array(secret.utf8), using: SymmetricKey(data: key))
+                let hex = expected.map { String(format: "%02x", $0) }.joined()
+                let hasher = SecretHasher(key: key)
+                #expect(hasher.hash(secret) == hex)
+                #expect(hasher.hash("other") != hex || secret == "other")
+                #expect(hasher.hash(secret) == hex, "the keyed states must not change between calls")
+            }
+        }
     }
 
     @Test("keyed hashes depend on the key and compare in constant time")

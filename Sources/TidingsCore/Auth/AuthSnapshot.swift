@@ -1,6 +1,6 @@
 /// An immutable picture of everything the authentication path needs: users, roles and tokens,
 /// with each user's permissions already resolved. Built in one go from the stores.
-public struct AuthSnapshot: Sendable {
+public final class AuthSnapshot: Sendable {
     public struct Access: Sendable {
         public let role: UserRole
         public let listRole: ListRole?

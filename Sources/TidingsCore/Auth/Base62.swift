@@ -33,6 +33,19 @@ public enum Base62 {
     }
 }
 
+extension Base62 {
+    /// Whether `digits` is the fixed-width encoding of `value`, compared in constant time.
+    static func matches(_ value: UInt32, _ digits: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        var rest = value
+        var difference: UInt8 = 0
+        for index in stride(from: digits.endIndex - 1, through: digits.startIndex, by: -1) {
+            difference |= digits[index] ^ alphabet[Int(rest % 62)]
+            rest /= 62
+        }
+        return difference == 0 && rest == 0
+    }
+}
+
 /// CRC-32 (IEEE 802.3), the checksum at the end of every token.
 public enum CRC32 {
     private static let table: [UInt32] = (0..<256).map { index in

@@ -6,7 +6,7 @@ import Foundation
 /// database and never computes a password hash. Only a secret that is not shaped like a token
 /// (someone sent a password where the token belongs) takes the slow path, which checks the
 /// password so that the answer can explain the mistake.
-public struct CredentialVerifier: Sendable {
+public final class CredentialVerifier: Sendable {
     private let directory: AuthDirectory
     private let format: TokenFormat
     private let hasher: SecretHasher

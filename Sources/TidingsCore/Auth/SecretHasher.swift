@@ -2,15 +2,29 @@ import Crypto
 
 /// Keyed hashes of secrets (API tokens, session ids). The key lives outside the database, so a
 /// stolen database alone cannot be used to check guesses.
+///
+/// The hash is HMAC-SHA-256 (RFC 2104). Since the key never changes, the two SHA-256 states after
+/// absorbing the padded key are computed once and copied per call, which halves the work of
+/// the hot path; the result is the standard HMAC (a test checks it against swift-crypto's).
 public struct SecretHasher: Sendable {
-    /// `SymmetricKey` is an immutable value; it lacks a `Sendable` conformance only by omission.
-    private struct Key: @unchecked Sendable {
-        let value: SymmetricKey
+    /// The keyed starting states. `SHA256` is a copy-on-write value that is only ever copied
+    /// here, never mutated in place; it lacks a `Sendable` conformance only by omission.
+    private struct States: @unchecked Sendable {
+        let inner: SHA256
+        let outer: SHA256
     }
 
-    private let key: Key
+    private let states: States
 
-    public init(key: [UInt8]) { self.key = Key(value: SymmetricKey(data: key)) }
+    public init(key: [UInt8]) {
+        var block = key.count > 64 ? Array(SHA256.hash(data: key)) : key
+        block += [UInt8](repeating: 0, count: 64 - block.count)
+        var inner = SHA256()
+        inner.update(data: block.map { $0 ^ 0x36 })
+        var outer = SHA256()
+        outer.update(data: block.map { $0 ^ 0x5C })
+        states = States(inner: inner, outer: outer)
+    }
 
     /// HMAC-SHA-256 of the secret, as lower-case hex.
     public func hash(_ secret: String) -> String {
@@ -30,10 +44,14 @@ public struct SecretHasher: Sendable {
     }
 
     private func hexDigest(_ secret: String) -> [UInt8] {
-        let mac = HMAC<SHA256>.authenticationCode(for: Array(secret.utf8), using: key.value)
+        var innerHash = states.inner
+        var text = secret
+        text.withUTF8 { innerHash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        var outerHash = states.outer
+        innerHash.finalize().withUnsafeBytes { outerHash.update(bufferPointer: $0) }
         var out = [UInt8]()
         out.reserveCapacity(64)
-        mac.withUnsafeBytes { bytes in
+        outerHash.finalize().withUnsafeBytes { bytes in
             for byte in bytes {
                 out.append(Self.digits[Int(byte >> 4)])
                 out.append(Self.digits[Int(byte & 0x0F)])

@@ -54,28 +54,29 @@ public struct TokenFormat: Sendable, Equatable {
 
     /// The key id of a well-formed token, or a description of what is wrong with it.
     public func parse(_ text: String) -> Result<String, AuthFailure> {
-        let bytes = Array(text.utf8)
-        let prefixBytes = Array(prefix.utf8)
-        guard bytes.starts(with: prefixBytes) else {
-            return .failure(.credentialsMalformed("the token does not start with \(prefix)"))
+        var text = text
+        let prefixLength = prefix.utf8.count
+        return text.withUTF8 { bytes -> Result<String, AuthFailure> in
+            guard bytes.starts(with: prefix.utf8) else {
+                return .failure(.credentialsMalformed("the token does not start with \(prefix)"))
+            }
+            let bodyCount = bytes.count - prefixLength
+            guard bodyCount == Self.bodyLength else {
+                return .failure(
+                    .credentialsMalformed(
+                        "the token has \(bodyCount) characters after \(prefix), expected \(Self.bodyLength): it was truncated or extended"
+                    ))
+            }
+            guard bytes[prefixLength...].allSatisfy(Base62.isBase62) else {
+                return .failure(.credentialsMalformed("the token contains characters outside 0-9, A-Z, a-z"))
+            }
+            let checkedEnd = bytes.count - Self.checksumLength
+            guard Base62.matches(CRC32.checksum(bytes[..<checkedEnd]), bytes[checkedEnd...]) else {
+                return .failure(
+                    .credentialsMalformed("the token's checksum does not match: it was mistyped or truncated"))
+            }
+            return .success(String(decoding: bytes[prefixLength..<(prefixLength + Self.keyIDLength)], as: UTF8.self))
         }
-        let body = bytes[prefixBytes.count...]
-        guard body.count == Self.bodyLength else {
-            return .failure(
-                .credentialsMalformed(
-                    "the token has \(body.count) characters after \(prefix), expected \(Self.bodyLength): it was truncated or extended"
-                ))
-        }
-        guard body.allSatisfy(Base62.isBase62) else {
-            return .failure(.credentialsMalformed("the token contains characters outside 0-9, A-Z, a-z"))
-        }
-        let checked = bytes[..<(bytes.count - Self.checksumLength)]
-        let expected = Base62.encode(CRC32.checksum(checked))
-        guard constantTimeEquals(Array(expected.utf8), Array(bytes.suffix(Self.checksumLength))) else {
-            return .failure(.credentialsMalformed("the token's checksum does not match: it was mistyped or truncated"))
-        }
-        let keyStart = body.startIndex
-        return .success(String(decoding: body[keyStart..<(keyStart + Self.keyIDLength)], as: UTF8.self))
     }
 
     /// What may be shown of a token after creation: prefix and key id, then the last four.

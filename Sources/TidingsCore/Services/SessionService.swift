@@ -2,7 +2,7 @@ import Foundation
 
 /// Password login and browser sessions. Session ids are 190-bit random strings; only their
 /// keyed hashes are stored.
-public struct SessionService: Sendable {
+public final class SessionService: Sendable {
     /// A new session: the id goes into the cookie, and nowhere else.
     public struct Opened: Sendable {
         public let user: User

@@ -2,7 +2,7 @@ import TidingsCore
 import TidingsStore
 
 /// Every service of a running Tidings, wired once by `buildApplication` (and by the CLI).
-public struct AppServices: Sendable {
+public final class AppServices: Sendable {
     public let configuration: TidingsConfiguration
     public let engine: any DatabaseEngine
     public let stores: Stores

@@ -7,12 +7,15 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `APIAuthenticationMiddleware` or `SessionCookieMiddleware`.
     public var principal: Principal?
+    /// The connection, asked for the peer's address only when something needs it.
+    let channel: (any Channel)?
+
     /// The peer's address as seen on the socket.
-    public let clientIP: String?
+    public var clientIP: String? { channel?.remoteAddress?.ipAddress }
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
-        self.clientIP = source.channel.remoteAddress?.ipAddress
+        self.channel = source.channel
     }
 
     public var requestDecoder: APIRequestDecoder { APIRequestDecoder() }
@@ -26,13 +29,16 @@ public struct AppRequestContext: RequestContext {
 public struct AuthenticatedContext: ChildRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let principal: Principal
-    public let clientIP: String?
+    let channel: (any Channel)?
+
+    /// The peer's address as seen on the socket.
+    public var clientIP: String? { channel?.remoteAddress?.ipAddress }
 
     public init(context: AppRequestContext) throws {
         guard let principal = context.principal else { throw AuthFailure.credentialsMissing.error }
         self.coreContext = context.coreContext
         self.principal = principal
-        self.clientIP = context.clientIP
+        self.channel = context.channel
     }
 
     public var requestDecoder: APIRequestDecoder { APIRequestDecoder() }
