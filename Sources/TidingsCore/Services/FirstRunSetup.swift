@@ -25,7 +25,11 @@ public final class FirstRunSetup: Sendable {
     public func ensureAdmin(username: String, password: String) async throws -> User? {
         try await stores.roles.ensureSuperAdminRole(at: clock.now())
         guard try await isNeeded() else { return nil }
-        return try await createAdmin(username: username, email: nil, password: password)
+        do {
+            return try await createAdmin(username: username, email: nil, password: password)
+        } catch let error as TidingsError where error.kind == .conflict {
+            return nil  // another instance starting at the same moment created it
+        }
     }
 
     /// A fresh one-time setup code when setup is needed (to print to the log), else `nil`.

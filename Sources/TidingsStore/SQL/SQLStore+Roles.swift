@@ -164,13 +164,13 @@ extension SQLStore: RoleStore {
 
     public func ensureSuperAdminRole(at now: Date) async throws {
         try await engine.write { database in
-            let exists = try await database.raw("SELECT 1 AS found FROM roles WHERE id = 1").first() != nil
-            guard !exists else { return }
+            // ON CONFLICT: several instances may start at once.
             try await database.raw(
                 """
                 INSERT INTO roles (id, type, name, permissions, created_at, updated_at)
                 VALUES (1, 'user', \(bind: UserRole.superAdminName),
                     \(bind: JSONColumn.encode(Permission.allCases.map(\.rawValue))), \(bind: now), \(bind: now))
+                ON CONFLICT (id) DO NOTHING
                 """
             ).run()
             if flavor == .postgres {

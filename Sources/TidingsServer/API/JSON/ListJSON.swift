@@ -41,9 +41,9 @@ struct SortedCounts: Encodable {
     init(_ counts: [String: Int]) { self.counts = counts }
 
     func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: ErrorBody.Key.self)
+        var container = encoder.container(keyedBy: DynamicKey.self)
         for (key, value) in counts.sorted(by: { $0.key < $1.key }) {
-            try container.encode(value, forKey: ErrorBody.Key(stringValue: key))
+            try container.encode(value, forKey: DynamicKey(stringValue: key))
         }
     }
 }
