@@ -9,7 +9,7 @@ import Synchronization
 /// - Changes made by another process (the CLI, another instance on the same PostgreSQL) are
 ///   picked up by a background refresh once the snapshot is older than `refreshAfter`, while
 ///   requests go on being served from the current one; and a token whose key id is unknown
-///   triggers one reload, at most once per `missReloadInterval`.
+///   triggers a reload, at most once per `missReloadInterval`, without stalling other requests.
 public final class AuthDirectory: Sendable {
     private struct Loaded {
         let generation: UInt64
@@ -77,18 +77,20 @@ public final class AuthDirectory: Sendable {
         state.withLock { $0.generation &+= 1 }
     }
 
-    /// Invalidates the snapshot if it is older than `missReloadInterval` (used when a presented
-    /// key id is unknown: it may have been created by another process a moment ago). Returns
-    /// whether it did.
-    public func invalidateAfterMiss() -> Bool {
+    /// For a key id the snapshot does not know (it may have been created by another process a
+    /// moment ago): a freshly loaded snapshot if the current one is older than
+    /// `missReloadInterval`, else `nil`. Other requests go on with the current snapshot while it
+    /// loads, so a flood of unknown keys costs at most one load per interval and stalls nobody.
+    public func snapshotAfterMiss() async throws -> AuthSnapshot? {
         let now = self.now()
-        return state.withLock { state in
+        let task = state.withLock { state -> Task<AuthSnapshot, any Error>? in
             guard let current = state.current, current.generation == state.generation,
                 now - current.loadedAt > missReloadInterval
-            else { return false }
-            state.generation &+= 1
-            return true
+            else { return nil }
+            if let loading = state.loading, loading.generation == state.generation { return loading.task }
+            return startLoad(&state, at: now)
         }
+        return try await task?.value
     }
 
     /// Starts a load for the current generation; the task installs its own result, so a

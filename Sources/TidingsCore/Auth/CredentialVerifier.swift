@@ -38,8 +38,8 @@ public final class CredentialVerifier: Sendable {
         case .failure(let failure): throw failure
         }
         var snapshot = try await directory.snapshot()
-        if snapshot.tokensByKeyID[keyID] == nil, directory.invalidateAfterMiss() {
-            snapshot = try await directory.snapshot()  // created by another process a moment ago?
+        if snapshot.tokensByKeyID[keyID] == nil, let fresher = try await directory.snapshotAfterMiss() {
+            snapshot = fresher  // created by another process a moment ago?
         }
         guard let token = snapshot.tokensByKeyID[keyID], hasher.matches(secret, storedHash: token.secretHash),
             let user = snapshot.usersByID[token.userID],
