@@ -12,6 +12,8 @@ public final class AuthSnapshot: Sendable {
     public let usersByName: [String: User]
     public let tokensByKeyID: [String: APIToken]
     public let accessByUserID: [UserID: Access]
+    /// The principal of each token, built once per snapshot rather than once per request.
+    public let principalsByKeyID: [String: Principal]
 
     public init(users: [User], userRoles: [UserRole], listRoles: [ListRole], tokens: [APIToken]) {
         let roles = Dictionary(userRoles.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -29,11 +31,26 @@ public final class AuthSnapshot: Sendable {
         usersByName = Dictionary(users.map { ($0.username, $0) }, uniquingKeysWith: { first, _ in first })
         tokensByKeyID = Dictionary(tokens.map { ($0.keyID, $0) }, uniquingKeysWith: { first, _ in first })
         accessByUserID = access
+        var principals: [String: Principal] = [:]
+        for token in tokensByKeyID.values {
+            guard let user = usersByID[token.userID], let access = access[token.userID] else { continue }
+            principals[token.keyID] = Self.principal(
+                for: user, access: access, credential: .token(keyID: token.keyID), token: token)
+        }
+        principalsByKeyID = principals
     }
 
     /// The principal for `user` presenting `credential`, narrowed by `token` when given.
     public func principal(for user: User, credential: Principal.Credential, token: APIToken? = nil) -> Principal? {
         guard let access = accessByUserID[user.id] else { return nil }
+        return Self.principal(for: user, access: access, credential: credential, token: token)
+    }
+
+    private static func principal(
+        for user: User, access: Access, credential: Principal.Credential, token: APIToken?
+    )
+        -> Principal
+    {
         var permissions = access.permissions
         var lists = access.lists
         if let scopes = token?.scopes {

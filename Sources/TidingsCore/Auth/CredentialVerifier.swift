@@ -53,7 +53,7 @@ public final class CredentialVerifier: Sendable {
             throw AuthFailure.tokenExpired(name: token.name, at: expiresAt)
         }
         guard user.status == .enabled else { throw AuthFailure.userDisabled }
-        guard let principal = snapshot.principal(for: user, credential: .token(keyID: keyID), token: token) else {
+        guard let principal = snapshot.principalsByKeyID[keyID] else {
             throw AuthFailure.invalidCredentials
         }
         return principal

@@ -1,5 +1,6 @@
-/// The authenticated caller of a request: a user and what it may do on this request.
-public struct Principal: Sendable {
+/// The authenticated caller of a request: a user and what it may do on this request. A class, so
+/// that request contexts, which are copied from middleware to middleware, carry one reference.
+public final class Principal: Sendable {
     /// How the caller proved itself.
     public enum Credential: Sendable, Equatable {
         /// A login user's browser session; `sessionHash` is the stored (hashed) session id.

@@ -42,11 +42,14 @@ public struct APIRoute: Sendable {
     }
 }
 
-extension RouterMethods where Context == AuthenticatedContext {
-    /// Registers each route with its permission check.
-    func mount(_ routes: [APIRoute]) {
+extension RouterMethods where Context == AppRequestContext {
+    /// Registers each route behind authentication and its permission check.
+    func mount(_ routes: [APIRoute], authenticator: APIAuthenticator) {
         for route in routes {
-            on(RouterPath(route.path), method: route.method, use: route.guardedHandler)
+            let handler = route.guardedHandler
+            on(RouterPath(route.path), method: route.method) { request, context in
+                try await handler(request, try await authenticator.authenticate(request, context: context))
+            }
         }
     }
 }

@@ -63,14 +63,10 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     router.add(middleware: ErrorMiddleware())
     router.get("health") { request, _ in try ok(true, request) }
     LoginPages(services: services, cookie: cookie).register(on: router)
-    router.group("api")
-        .add(
-            middleware: APIAuthenticationMiddleware(
-                verifier: services.verifier, sessions: services.sessions, cookie: cookie,
-                origin: OriginCheck(rootURL: configuration.rootURL))
-        )
-        .group(context: AuthenticatedContext.self)
-        .mount(apiRoutes(services: services))
+    let authenticator = APIAuthenticator(
+        verifier: services.verifier, sessions: services.sessions, cookie: cookie,
+        origin: OriginCheck(rootURL: configuration.rootURL))
+    router.group("api").mount(apiRoutes(services: services), authenticator: authenticator)
     return router
 }
 

@@ -5,8 +5,6 @@ import TidingsCore
 /// The context of every request: who is calling, once authentication has run, and from where.
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// Set by `APIAuthenticationMiddleware` or `SessionCookieMiddleware`.
-    public var principal: Principal?
     /// The connection, asked for the peer's address only when something needs it.
     let channel: (any Channel)?
 
@@ -25,7 +23,7 @@ public struct AppRequestContext: RequestContext {
 }
 
 /// The context of routes behind authentication: the principal is not optional, so a handler
-/// cannot forget to check that someone is logged in.
+/// cannot forget to check that someone is logged in. Only `APIAuthenticator` makes one.
 public struct AuthenticatedContext: ChildRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let principal: Principal
@@ -34,12 +32,15 @@ public struct AuthenticatedContext: ChildRequestContext {
     /// The peer's address as seen on the socket.
     public var clientIP: String? { channel?.remoteAddress?.ipAddress }
 
-    public init(context: AppRequestContext) throws {
-        guard let principal = context.principal else { throw AuthFailure.credentialsMissing.error }
+    init(context: AppRequestContext, principal: Principal) {
         self.coreContext = context.coreContext
         self.principal = principal
         self.channel = context.channel
     }
+
+    /// Routes never run in a transforming group, so this is never called; it exists because
+    /// the protocol requires it.
+    public init(context: AppRequestContext) throws { throw AuthFailure.credentialsMissing }
 
     public var requestDecoder: APIRequestDecoder { APIRequestDecoder() }
     public var responseEncoder: APIResponseEncoder { APIResponseEncoder() }
