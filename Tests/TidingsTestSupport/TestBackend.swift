@@ -29,7 +29,7 @@ public enum TestBackend: String, Sendable, CustomTestStringConvertible, CaseIter
 
     static let logger: Logger = {
         var logger = Logger(label: "tidings-test")
-        logger.logLevel = .warning
+        logger.logLevel = .error
         return logger
     }()
 

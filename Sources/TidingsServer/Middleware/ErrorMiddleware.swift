@@ -14,10 +14,10 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     {
         do {
             return try await next(request, context)
+        } catch let failure as AuthFailure {  // first: floods of bad credentials end here
+            return Self.response(for: failure.error)
         } catch let error as TidingsError {
             return Self.response(for: error)
-        } catch let failure as AuthFailure {
-            return Self.response(for: failure.error)
         } catch let error as HTTPError {
             return Self.response(for: error, request: request)
         } catch is NIOTooManyBytesError {
