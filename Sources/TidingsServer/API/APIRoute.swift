@@ -48,7 +48,15 @@ extension RouterMethods where Context == AppRequestContext {
         for route in routes {
             let handler = route.guardedHandler
             on(RouterPath(route.path), method: route.method) { request, context in
-                try await handler(request, try await authenticator.authenticate(request, context: context))
+                let authenticated: AuthenticatedContext
+                do {
+                    authenticated = try await authenticator.authenticate(request, context: context)
+                } catch let failure as AuthFailure {
+                    // Answered here rather than unwound through the router: floods of bad
+                    // credentials should cost as little as possible.
+                    return ErrorMiddleware<AppRequestContext>.response(for: failure.error)
+                }
+                return try await handler(request, authenticated)
             }
         }
     }
