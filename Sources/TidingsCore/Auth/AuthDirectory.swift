@@ -55,12 +55,10 @@ public final class AuthDirectory: Sendable {
 
     /// The current snapshot, loading it if a change made the cached one stale.
     public func snapshot() async throws -> AuthSnapshot {
+        if let cached = cachedSnapshot() { return cached }
         let now = self.now()
         let (ready, pending) = state.withLock { state -> (AuthSnapshot?, Task<AuthSnapshot, any Error>?) in
             if let current = state.current, current.generation == state.generation {
-                if now - current.loadedAt > refreshAfter, state.loading == nil {
-                    _ = startLoad(&state, at: now)
-                }
                 return (current.snapshot, nil)
             }
             if let loading = state.loading, loading.generation == state.generation {
@@ -70,6 +68,19 @@ public final class AuthDirectory: Sendable {
         }
         if let ready { return ready }
         return try await pending!.value
+    }
+
+    /// The snapshot, without suspending, when the cached one is current (starting a background
+    /// refresh when it is older than `refreshAfter`); `nil` when a load is needed.
+    public func cachedSnapshot() -> AuthSnapshot? {
+        let now = self.now()
+        return state.withLock { state in
+            guard let current = state.current, current.generation == state.generation else { return nil }
+            if now - current.loadedAt > refreshAfter, state.loading == nil {
+                _ = startLoad(&state, at: now)
+            }
+            return current.snapshot
+        }
     }
 
     /// Marks the cached snapshot stale; the next `snapshot()` reloads.

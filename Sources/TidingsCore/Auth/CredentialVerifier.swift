@@ -37,7 +37,12 @@ public final class CredentialVerifier: Sendable {
         case .success(let parsed): keyID = parsed
         case .failure(let failure): throw failure
         }
-        var snapshot = try await directory.snapshot()
+        var snapshot: AuthSnapshot
+        if let cached = directory.cachedSnapshot() {
+            snapshot = cached  // the warm path: no suspension
+        } else {
+            snapshot = try await directory.snapshot()
+        }
         if snapshot.tokensByKeyID[keyID] == nil, let fresher = try await directory.snapshotAfterMiss() {
             snapshot = fresher  // created by another process a moment ago?
         }

@@ -28,7 +28,7 @@ struct APIAuthenticator: Sendable {
             }
         }
         let principal: Principal
-        if let header = request.headers[values: .authorization].first,
+        if let header = request.headers.first(where: { $0.name == .authorization })?.value,
             let parsed = PresentedCredential.parse(authorization: header)
         {
             switch parsed {
