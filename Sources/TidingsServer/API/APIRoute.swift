@@ -54,7 +54,7 @@ extension RouterMethods where Context == AppRequestContext {
                 } catch let failure as AuthFailure {
                     // Answered here rather than unwound through the router: floods of bad
                     // credentials should cost as little as possible.
-                    return ErrorMiddleware<AppRequestContext>.response(for: failure.error)
+                    return ErrorMiddleware<AppRequestContext>.response(for: failure)
                 }
                 return try await handler(request, authenticated)
             }

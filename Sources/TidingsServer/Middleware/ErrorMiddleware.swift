@@ -15,7 +15,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let failure as AuthFailure {  // first: floods of bad credentials end here
-            return Self.response(for: failure.error)
+            return Self.response(for: failure)
         } catch let error as TidingsError {
             return Self.response(for: error)
         } catch let error as HTTPError {
@@ -43,6 +43,15 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .unsupportedMediaType: return .unsupportedMediaType
         case .unavailable: return .serviceUnavailable
         }
+    }
+
+    /// The response to an authentication failure.
+    static func response(for failure: AuthFailure) -> Response {
+        guard failure == .invalidCredentials else { return response(for: failure.error) }
+        return Response(
+            status: .unauthorized,
+            headers: [.contentType: "application/json", .wwwAuthenticate: "Bearer realm=\"tidings\""],
+            body: .init(byteBuffer: ErrorBody.invalidCredentials))
     }
 
     static func response(for error: TidingsError, status: HTTPResponse.Status? = nil) -> Response {
@@ -89,6 +98,9 @@ struct ErrorBody {
     let error: TidingsError
 
     init(_ error: TidingsError) { self.error = error }
+
+    /// The body of `invalid_credentials`, the answer to every guessed token, encoded once.
+    static let invalidCredentials = ByteBuffer(bytes: ErrorBody(AuthFailure.invalidCredentials.error).json)
 
     /// The body, with listmonk's trailing newline.
     var json: [UInt8] {
