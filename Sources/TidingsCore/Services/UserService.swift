@@ -120,7 +120,7 @@ public struct UserService: Sendable {
     public func update(_ id: UserID, _ request: Update, by actor: Principal?) async throws -> User {
         guard let existing = try await stores.users.user(id: id) else { throw TidingsError.notFound("User") }
         if existing.userRoleID == UserRole.superAdminID, let actor, !actor.role.isSuperAdmin {
-            throw TidingsError.permissionDenied("only a Super Admin can change a Super Admin")
+            throw TidingsError.superAdminOnly("change a Super Admin")
         }
         var changes = UserChanges()
         if let username = nonEmpty(request.username) {
@@ -169,7 +169,7 @@ public struct UserService: Sendable {
         if let actor, !actor.role.isSuperAdmin {
             for id in ids {
                 if let user = try await stores.users.user(id: id), user.userRoleID == UserRole.superAdminID {
-                    throw TidingsError.permissionDenied("only a Super Admin can delete a Super Admin")
+                    throw TidingsError.superAdminOnly("delete a Super Admin")
                 }
             }
         }
@@ -224,7 +224,7 @@ public struct UserService: Sendable {
             throw TidingsError.invalidField("list_role_id", "Invalid fields: list_role_id (no such list role)")
         }
         if changingRole, userRole == UserRole.superAdminID, let actor, !actor.role.isSuperAdmin {
-            throw TidingsError.permissionDenied("only a Super Admin can grant the Super Admin role")
+            throw TidingsError.superAdminOnly("grant the Super Admin role")
         }
     }
 

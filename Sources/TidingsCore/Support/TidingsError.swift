@@ -51,6 +51,13 @@ extension TidingsError {
             details: ["permission": permission])
     }
 
+    /// An action only a Super Admin may take (granting or changing the Super Admin role).
+    public static func superAdminOnly(_ action: String) -> TidingsError {
+        TidingsError(
+            .forbidden, code: "permission_denied", message: "permission denied: only a Super Admin can \(action)",
+            details: ["permission": "super_admin"])
+    }
+
     /// listmonk's bare `permission denied` for per-list checks.
     public static func listPermissionDenied(_ permission: ListPermission, list: ListID) -> TidingsError {
         TidingsError(
