@@ -3,8 +3,13 @@ import Testing
 import TidingsCore
 
 @Suite struct PresentedCredentialTests {
+    /// The parse as a `Result`, so that expectations can match on the failure.
     static func parse(_ header: String) -> Result<PresentedCredential, AuthFailure>? {
-        PresentedCredential.parse(authorization: header)
+        do {
+            return try PresentedCredential.parse(authorization: header).map { .success($0) }
+        } catch {
+            return .failure(error)
+        }
     }
 
     @Test("the three forms parse")

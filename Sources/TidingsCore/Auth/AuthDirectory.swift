@@ -83,6 +83,16 @@ public final class AuthDirectory: Sendable {
         }
     }
 
+    /// `snapshot()` for the authentication path: a failed load becomes `AuthFailure.unavailable`.
+    public func loadedSnapshot() async throws(AuthFailure) -> AuthSnapshot {
+        do { return try await snapshot() } catch { throw .unavailable }
+    }
+
+    /// `snapshotAfterMiss()` for the authentication path: a failed load becomes `.unavailable`.
+    public func loadedSnapshotAfterMiss() async throws(AuthFailure) -> AuthSnapshot? {
+        do { return try await snapshotAfterMiss() } catch { throw .unavailable }
+    }
+
     /// Marks the cached snapshot stale; the next `snapshot()` reloads.
     public func invalidate() {
         state.withLock { $0.generation &+= 1 }

@@ -12,6 +12,10 @@ public enum AuthFailure: Error, Sendable, Equatable {
     case tokenRevoked(name: String, at: Date)
     case userDisabled
     case sessionInvalid
+    /// A cookie-authenticated change that does not come from this site's pages.
+    case crossSiteRequest
+    /// The users and tokens could not be read (the database is down); the cause is logged.
+    case unavailable
 
     /// The forms an API client may use, named in several messages.
     public static let acceptedForms =
@@ -57,6 +61,14 @@ public enum AuthFailure: Error, Sendable, Equatable {
         case .sessionInvalid:
             return TidingsError(
                 .unauthenticated, code: "session_invalid", message: "invalid session: log in again")
+        case .crossSiteRequest:
+            return TidingsError(
+                .forbidden, code: "csrf_failed",
+                message: "cross-site request refused: a cookie-authenticated change must come from this site's pages")
+        case .unavailable:
+            return TidingsError(
+                .unavailable, code: "auth_unavailable",
+                message: "credentials cannot be checked right now; try again shortly")
         }
     }
 }

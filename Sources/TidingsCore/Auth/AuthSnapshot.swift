@@ -8,12 +8,30 @@ public final class AuthSnapshot: Sendable {
         public let lists: ListAccess
     }
 
+    /// Everything the token path needs about one token, found with a single lookup (a class, so
+    /// that finding it costs one retain rather than a copy of every field).
+    public final class TokenEntry: Sendable {
+        public let token: APIToken
+        public let user: User
+        /// The stored hash, decoded once rather than compared as text per request.
+        public let digest: SecretDigest
+        /// The token's principal, built once per snapshot rather than once per request.
+        public let principal: Principal
+
+        init(token: APIToken, user: User, digest: SecretDigest, principal: Principal) {
+            self.token = token
+            self.user = user
+            self.digest = digest
+            self.principal = principal
+        }
+    }
+
     public let usersByID: [UserID: User]
     public let usersByName: [String: User]
-    public let tokensByKeyID: [String: APIToken]
     public let accessByUserID: [UserID: Access]
-    /// The principal of each token, built once per snapshot rather than once per request.
-    public let principalsByKeyID: [String: Principal]
+    /// Tokens by key id. A token whose user, role or stored hash is missing has no entry, and so
+    /// is refused like an unknown one.
+    public let tokensByKeyID: [String: TokenEntry]
 
     public init(users: [User], userRoles: [UserRole], listRoles: [ListRole], tokens: [APIToken]) {
         let roles = Dictionary(userRoles.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -29,15 +47,17 @@ public final class AuthSnapshot: Sendable {
         }
         usersByID = Dictionary(users.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         usersByName = Dictionary(users.map { ($0.username, $0) }, uniquingKeysWith: { first, _ in first })
-        tokensByKeyID = Dictionary(tokens.map { ($0.keyID, $0) }, uniquingKeysWith: { first, _ in first })
         accessByUserID = access
-        var principals: [String: Principal] = [:]
-        for token in tokensByKeyID.values {
-            guard let user = usersByID[token.userID], let access = access[token.userID] else { continue }
-            principals[token.keyID] = Self.principal(
+        var entries: [String: TokenEntry] = [:]
+        for token in tokens where entries[token.keyID] == nil {
+            guard let user = usersByID[token.userID], let access = access[token.userID],
+                let digest = SecretDigest(hex: token.secretHash)
+            else { continue }
+            let principal = Self.principal(
                 for: user, access: access, credential: .token(keyID: token.keyID), token: token)
+            entries[token.keyID] = TokenEntry(token: token, user: user, digest: digest, principal: principal)
         }
-        principalsByKeyID = principals
+        tokensByKeyID = entries
     }
 
     /// The principal for `user` presenting `credential`, narrowed by `token` when given.

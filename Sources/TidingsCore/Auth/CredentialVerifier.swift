@@ -26,42 +26,36 @@ public final class CredentialVerifier: Sendable {
         self.clock = clock
     }
 
-    /// The principal for `credential`. Throws `AuthFailure`.
-    public func verify(_ credential: PresentedCredential) async throws -> Principal {
+    /// The principal for `credential`, or the `AuthFailure` that says why not. Failures are typed
+    /// so that refusing a flood of bad tokens never boxes an error.
+    public func verify(_ credential: PresentedCredential) async throws(AuthFailure) -> Principal {
         let secret = credential.secret
         guard format.looksLikeToken(secret) else {
             throw await passwordMistake(credential)
         }
-        let keyID: String
-        switch format.parse(secret) {
-        case .success(let parsed): keyID = parsed
-        case .failure(let failure): throw failure
-        }
-        var snapshot: AuthSnapshot
+        let keyID = try format.parse(secret)
+        let snapshot: AuthSnapshot
         if let cached = directory.cachedSnapshot() {
             snapshot = cached  // the warm path: no suspension
         } else {
-            snapshot = try await directory.snapshot()
+            snapshot = try await directory.loadedSnapshot()
         }
-        if snapshot.tokensByKeyID[keyID] == nil, let fresher = try await directory.snapshotAfterMiss() {
-            snapshot = fresher  // created by another process a moment ago?
+        var found = snapshot.tokensByKeyID[keyID]
+        if found == nil, let fresher = try await directory.loadedSnapshotAfterMiss() {
+            found = fresher.tokensByKeyID[keyID]  // created by another process a moment ago?
         }
-        guard let token = snapshot.tokensByKeyID[keyID], hasher.matches(secret, storedHash: token.secretHash),
-            let user = snapshot.usersByID[token.userID],
-            credential.username == nil || credential.username == user.username
+        guard let entry = found, hasher.matches(secret, digest: entry.digest),
+            credential.username == nil || credential.username == entry.user.username
         else {
             throw AuthFailure.invalidCredentials
         }
-        let now = clock.now()
+        let token = entry.token
         if let revokedAt = token.revokedAt { throw AuthFailure.tokenRevoked(name: token.name, at: revokedAt) }
-        if let expiresAt = token.expiresAt, expiresAt <= now {
+        if let expiresAt = token.expiresAt, expiresAt <= clock.now() {
             throw AuthFailure.tokenExpired(name: token.name, at: expiresAt)
         }
-        guard user.status == .enabled else { throw AuthFailure.userDisabled }
-        guard let principal = snapshot.principalsByKeyID[keyID] else {
-            throw AuthFailure.invalidCredentials
-        }
-        return principal
+        guard entry.user.status == .enabled else { throw AuthFailure.userDisabled }
+        return entry.principal
     }
 
     /// A secret that is not a token: if it is the named login user's correct password, say so

@@ -14,16 +14,23 @@ public enum PresentedCredential: Sendable, Equatable {
     public static let maximumHeaderLength = 4096
 
     /// Parses a header value. Returns `nil` for a value that is empty after trimming (treated as
-    /// no header, as listmonk does), and a `credentialsMalformed` failure naming what is wrong.
-    public static func parse(authorization raw: String) -> Result<PresentedCredential, AuthFailure>? {
+    /// no header, as listmonk does), and throws `credentialsMalformed` naming what is wrong.
+    public static func parse(authorization raw: String) throws(AuthFailure) -> PresentedCredential? {
         var raw = raw
-        return raw.withUTF8 { parse(bytes: $0) }
+        var failure: AuthFailure?  // `withUTF8` rethrows untyped errors; carry the typed one out
+        let parsed = raw.withUTF8 { bytes -> PresentedCredential? in
+            do throws(AuthFailure) { return try parse(bytes: bytes) } catch {
+                failure = error
+                return nil
+            }
+        }
+        if let failure { throw failure }
+        return parsed
     }
 
-    private static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Result<PresentedCredential, AuthFailure>? {
+    private static func parse(bytes: UnsafeBufferPointer<UInt8>) throws(AuthFailure) -> PresentedCredential? {
         guard bytes.count <= maximumHeaderLength else {
-            return .failure(
-                .credentialsMalformed("the Authorization header is longer than \(maximumHeaderLength) bytes"))
+            throw .credentialsMalformed("the Authorization header is longer than \(maximumHeaderLength) bytes")
         }
         let value = trimmed(bytes[...])
         guard !value.isEmpty else { return nil }
@@ -31,24 +38,28 @@ public enum PresentedCredential: Sendable, Equatable {
         let scheme = value[..<schemeEnd]
         let rest = trimmed(value[schemeEnd...])
         if equalsIgnoringCase(scheme, "basic") {
-            guard !rest.isEmpty else { return .failure(.credentialsMalformed("api_key:token missing")) }
-            guard let decoded = Base64.decode(rest) else {
-                return .failure(.credentialsMalformed("invalid Base64 value in Basic Authorization header"))
+            guard !rest.isEmpty else { throw .credentialsMalformed("api_key:token missing") }
+            let invalid = AuthFailure.credentialsMalformed("invalid Base64 value in Basic Authorization header")
+            // Decoded on the stack: the header is at most 4 KiB, and this runs on every request.
+            let (username, secret) = try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: rest.count) {
+                buffer throws(AuthFailure) in
+                guard let count = Base64.decode(rest, into: buffer) else { throw invalid }
+                return try pair(UnsafeBufferPointer(rebasing: buffer[..<count])[...], invalidUTF8: invalid)
             }
-            return decoded.withUnsafeBufferPointer { pair($0[...]) }.map { .basic(username: $0.0, secret: $0.1) }
+            return .basic(username: username, secret: secret)
         }
         if equalsIgnoringCase(scheme, "token") {
-            return pair(rest).map { .tokenScheme(username: $0.0, secret: $0.1) }
+            let (username, secret) = try pair(rest, invalidUTF8: .credentialsMalformed("the header is not valid UTF-8"))
+            return .tokenScheme(username: username, secret: secret)
         }
         if equalsIgnoringCase(scheme, "bearer") {
-            guard !rest.isEmpty else { return .failure(.credentialsMalformed("empty Bearer token")) }
-            guard !rest.contains(space) else { return .failure(.credentialsMalformed("a Bearer token has no spaces")) }
-            return .success(.bearer(secret: String(decoding: rest, as: UTF8.self)))
+            guard !rest.isEmpty else { throw .credentialsMalformed("empty Bearer token") }
+            guard !rest.contains(space) else { throw .credentialsMalformed("a Bearer token has no spaces") }
+            return .bearer(secret: String(decoding: rest, as: UTF8.self))
         }
         let shown = scheme.count <= 20 && scheme.allSatisfy(Base62.isBase62)
-        return .failure(
-            .credentialsMalformed(
-                "unknown Authorization scheme" + (shown ? " \"\(String(decoding: scheme, as: UTF8.self))\"" : "")))
+        throw .credentialsMalformed(
+            "unknown Authorization scheme" + (shown ? " \"\(String(decoding: scheme, as: UTF8.self))\"" : ""))
     }
 
     private static let space = UInt8(ascii: " ")
@@ -71,16 +82,18 @@ public enum PresentedCredential: Sendable, Equatable {
         return true
     }
 
-    private static func pair(_ text: Slice<UnsafeBufferPointer<UInt8>>) -> Result<(String, String), AuthFailure> {
-        guard let separator = text.firstIndex(of: colon) else {
-            return .failure(.credentialsMalformed("api_key:token missing"))
-        }
+    /// `username:secret`, split at the first colon; both parts must be non-empty UTF-8.
+    private static func pair(
+        _ text: Slice<UnsafeBufferPointer<UInt8>>, invalidUTF8: AuthFailure
+    ) throws(AuthFailure) -> (String, String) {
+        guard let separator = text.firstIndex(of: colon) else { throw .credentialsMalformed("api_key:token missing") }
         let username = text[..<separator]
         let secret = text[(separator + 1)...]
-        guard !username.isEmpty, !secret.isEmpty else {
-            return .failure(.credentialsMalformed("empty `api_key` or `token`"))
-        }
-        return .success((String(decoding: username, as: UTF8.self), String(decoding: secret, as: UTF8.self)))
+        guard !username.isEmpty, !secret.isEmpty else { throw .credentialsMalformed("empty `api_key` or `token`") }
+        guard let username = String(validating: username, as: UTF8.self),
+            let secret = String(validating: secret, as: UTF8.self)
+        else { throw invalidUTF8 }
+        return (username, secret)
     }
 
     /// The username the client named, if the form carries one.
@@ -108,8 +121,13 @@ enum Base64 {
         return table
     }()
 
-    /// The decoded bytes, or `nil` for anything that is not base64 (or not valid UTF-8 text).
-    static func decode(_ text: Slice<UnsafeBufferPointer<UInt8>>) -> [UInt8]? {
+    /// Decodes `text` into `output` (which must hold at least `text.count` bytes) and returns
+    /// the number of bytes written, or `nil` for anything that is not base64.
+    static func decode(
+        _ text: Slice<UnsafeBufferPointer<UInt8>>, into output: UnsafeMutableBufferPointer<UInt8>
+    )
+        -> Int?
+    {
         var end = text.endIndex
         var padding = 0
         while end > text.startIndex, text[end - 1] == UInt8(ascii: "="), padding < 2 {
@@ -117,9 +135,10 @@ enum Base64 {
             padding += 1
         }
         let count = end - text.startIndex
-        guard count % 4 != 1, padding == 0 || (count + padding) % 4 == 0 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(count * 3 / 4)
+        guard count % 4 != 1, padding == 0 || (count + padding) % 4 == 0, output.count >= count * 3 / 4 else {
+            return nil
+        }
+        var written = 0
         var accumulator: UInt32 = 0
         var bits = 0
         for byte in text[text.startIndex..<end] {
@@ -129,10 +148,10 @@ enum Base64 {
             bits += 6
             if bits >= 8 {
                 bits -= 8
-                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+                output[written] = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
+                written += 1
             }
         }
-        guard String(validating: out, as: UTF8.self) != nil else { return nil }
-        return out
+        return written
     }
 }

@@ -26,39 +26,90 @@ public struct SecretHasher: Sendable {
         states = States(inner: inner, outer: outer)
     }
 
-    /// HMAC-SHA-256 of the secret, as lower-case hex.
-    public func hash(_ secret: String) -> String {
-        String(decoding: hexDigest(secret), as: UTF8.self)
-    }
+    /// HMAC-SHA-256 of the secret, as lower-case hex (what the database stores).
+    public func hash(_ secret: String) -> String { digest(secret).hex }
 
-    /// Whether `secret` hashes to `storedHash`, compared in constant time.
-    public func matches(_ secret: String, storedHash: String) -> Bool {
-        let computed = hexDigest(secret)
-        var stored = storedHash
-        return stored.withUTF8 { storedBytes in
-            guard storedBytes.count == computed.count else { return false }
-            var difference: UInt8 = 0
-            for index in 0..<computed.count { difference |= computed[index] ^ storedBytes[index] }
-            return difference == 0
-        }
-    }
-
-    private func hexDigest(_ secret: String) -> [UInt8] {
+    /// HMAC-SHA-256 of the secret.
+    public func digest(_ secret: String) -> SecretDigest {
         var innerHash = states.inner
         var text = secret
         text.withUTF8 { innerHash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
         var outerHash = states.outer
         innerHash.finalize().withUnsafeBytes { outerHash.update(bufferPointer: $0) }
-        var out = [UInt8]()
-        out.reserveCapacity(64)
-        outerHash.finalize().withUnsafeBytes { bytes in
-            for byte in bytes {
-                out.append(Self.digits[Int(byte >> 4)])
-                out.append(Self.digits[Int(byte & 0x0F)])
-            }
-        }
-        return out
+        return outerHash.finalize().withUnsafeBytes { SecretDigest(bytes: $0)! }
     }
 
-    private static let digits = Array("0123456789abcdef".utf8)
+    /// Whether `secret` hashes to `stored`, compared in constant time.
+    public func matches(_ secret: String, digest stored: SecretDigest) -> Bool {
+        digest(secret).constantTimeEquals(stored)
+    }
+
+    /// Whether `secret` hashes to the hex `storedHash`, compared in constant time.
+    public func matches(_ secret: String, storedHash: String) -> Bool {
+        guard let stored = SecretDigest(hex: storedHash) else { return false }
+        return matches(secret, digest: stored)
+    }
+}
+
+/// A 256-bit hash held in four words, so that keeping one costs no allocation and comparing two
+/// costs four XORs. It is deliberately not `Equatable`: the only comparison is constant-time.
+public struct SecretDigest: Sendable {
+    private let words: (UInt64, UInt64, UInt64, UInt64)
+
+    /// From exactly 32 bytes.
+    public init?(bytes: UnsafeRawBufferPointer) {
+        guard bytes.count == 32 else { return nil }
+        func word(_ index: Int) -> UInt64 {
+            UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))
+        }
+        words = (word(0), word(1), word(2), word(3))
+    }
+
+    /// From 64 hex digits (either case).
+    public init?(hex: String) {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(32)
+        var high: UInt8?
+        for character in hex.utf8 {
+            guard let nibble = Self.nibble(character) else { return nil }
+            if let first = high {
+                bytes.append(first << 4 | nibble)
+                high = nil
+            } else {
+                high = nibble
+            }
+        }
+        guard high == nil, let digest = bytes.withUnsafeBytes({ SecretDigest(bytes: $0) }) else { return nil }
+        self = digest
+    }
+
+    /// Lower-case hex, 64 digits.
+    public var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        for word in [words.0, words.1, words.2, words.3] {
+            for shift in stride(from: 60, through: 0, by: -4) {
+                out.append(digits[Int((word >> UInt64(shift)) & 0x0F)])
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Equality in time independent of where the digests differ.
+    public func constantTimeEquals(_ other: SecretDigest) -> Bool {
+        let difference =
+            (words.0 ^ other.words.0) | (words.1 ^ other.words.1) | (words.2 ^ other.words.2)
+            | (words.3 ^ other.words.3)
+        return difference == 0
+    }
+
+    private static func nibble(_ character: UInt8) -> UInt8? {
+        switch character {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return character - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return character - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return character - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
 }

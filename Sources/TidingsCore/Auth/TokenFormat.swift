@@ -52,31 +52,39 @@ public struct TokenFormat: Sendable, Equatable {
     /// Anything else sent where a token belongs is treated as a password.
     public func looksLikeToken(_ text: String) -> Bool { text.utf8.starts(with: prefix.utf8) }
 
-    /// The key id of a well-formed token, or a description of what is wrong with it.
-    public func parse(_ text: String) -> Result<String, AuthFailure> {
+    /// The key id of a well-formed token; throws a description of what is wrong with it.
+    public func parse(_ text: String) throws(AuthFailure) -> String {
         var text = text
-        let prefixLength = prefix.utf8.count
-        return text.withUTF8 { bytes -> Result<String, AuthFailure> in
-            guard bytes.starts(with: prefix.utf8) else {
-                return .failure(.credentialsMalformed("the token does not start with \(prefix)"))
+        var failure: AuthFailure?  // `withUTF8` rethrows untyped errors; carry the typed one out
+        let keyID = text.withUTF8 { bytes -> String? in
+            do throws(AuthFailure) { return try self.keyID(in: bytes) } catch {
+                failure = error
+                return nil
             }
-            let bodyCount = bytes.count - prefixLength
-            guard bodyCount == Self.bodyLength else {
-                return .failure(
-                    .credentialsMalformed(
-                        "the token has \(bodyCount) characters after \(prefix), expected \(Self.bodyLength): it was truncated or extended"
-                    ))
-            }
-            guard bytes[prefixLength...].allSatisfy(Base62.isBase62) else {
-                return .failure(.credentialsMalformed("the token contains characters outside 0-9, A-Z, a-z"))
-            }
-            let checkedEnd = bytes.count - Self.checksumLength
-            guard Base62.matches(CRC32.checksum(bytes[..<checkedEnd]), bytes[checkedEnd...]) else {
-                return .failure(
-                    .credentialsMalformed("the token's checksum does not match: it was mistyped or truncated"))
-            }
-            return .success(String(decoding: bytes[prefixLength..<(prefixLength + Self.keyIDLength)], as: UTF8.self))
         }
+        guard let keyID, failure == nil else { throw failure ?? .credentialsMalformed("the token is malformed") }
+        return keyID
+    }
+
+    private func keyID(in bytes: UnsafeBufferPointer<UInt8>) throws(AuthFailure) -> String {
+        let prefixLength = prefix.utf8.count
+        guard bytes.starts(with: prefix.utf8) else {
+            throw .credentialsMalformed("the token does not start with \(prefix)")
+        }
+        let bodyCount = bytes.count - prefixLength
+        guard bodyCount == Self.bodyLength else {
+            throw .credentialsMalformed(
+                "the token has \(bodyCount) characters after \(prefix), expected \(Self.bodyLength): it was truncated or extended"
+            )
+        }
+        guard bytes[prefixLength...].allSatisfy(Base62.isBase62) else {
+            throw .credentialsMalformed("the token contains characters outside 0-9, A-Z, a-z")
+        }
+        let checkedEnd = bytes.count - Self.checksumLength
+        guard Base62.matches(CRC32.checksum(bytes[..<checkedEnd]), bytes[checkedEnd...]) else {
+            throw .credentialsMalformed("the token's checksum does not match: it was mistyped or truncated")
+        }
+        return String(decoding: bytes[prefixLength..<(prefixLength + Self.keyIDLength)], as: UTF8.self)
     }
 
     /// What may be shown of a token after creation: prefix and key id, then the last four.

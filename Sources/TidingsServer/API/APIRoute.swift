@@ -29,15 +29,11 @@ public struct APIRoute: Sendable {
         self.handler = handler
     }
 
-    /// The handler behind the route-level permission check, which runs before anything else.
-    var guardedHandler: Handler {
-        let requirement = requirement
-        let handler = handler
-        return { request, context in
-            if case .anyOf(let permissions) = requirement {
-                try context.principal.require(anyOf: permissions)
-            }
-            return try await handler(request, context)
+    /// Refuses a principal that lacks the route's permission; runs before the handler.
+    @inline(__always)
+    func checkRequirement(_ principal: Principal) throws {
+        if case .anyOf(let permissions) = requirement {
+            try principal.require(anyOf: permissions)
         }
     }
 }
@@ -46,17 +42,17 @@ extension RouterMethods where Context == AppRequestContext {
     /// Registers each route behind authentication and its permission check.
     func mount(_ routes: [APIRoute], authenticator: APIAuthenticator) {
         for route in routes {
-            let handler = route.guardedHandler
             on(RouterPath(route.path), method: route.method) { request, context in
                 let authenticated: AuthenticatedContext
-                do {
+                do throws(AuthFailure) {
                     authenticated = try await authenticator.authenticate(request, context: context)
-                } catch let failure as AuthFailure {
+                } catch {
                     // Answered here rather than unwound through the router: floods of bad
                     // credentials should cost as little as possible.
-                    return ErrorMiddleware<AppRequestContext>.response(for: failure)
+                    return ErrorMiddleware<AppRequestContext>.response(for: error)
                 }
-                return try await handler(request, authenticated)
+                try route.checkRequirement(authenticated.principal)
+                return try await route.handler(request, authenticated)
             }
         }
     }

@@ -21,7 +21,11 @@ struct APIAuthenticator: Sendable {
     ]
 
     /// The authenticated context for `request`, or the `AuthFailure` that says why not.
-    func authenticate(_ request: Request, context: AppRequestContext) async throws -> AuthenticatedContext {
+    func authenticate(
+        _ request: Request, context: AppRequestContext
+    ) async throws(AuthFailure)
+        -> AuthenticatedContext
+    {
         if !request.uri.query.isNilOrEmpty {
             for (name, _) in request.uri.queryParameters where Self.credentialParameters.contains(name.lowercased()) {
                 throw AuthFailure.credentialsInURL(parameter: String(name))
@@ -29,17 +33,21 @@ struct APIAuthenticator: Sendable {
         }
         let principal: Principal
         if let header = request.headers.first(where: { $0.name == .authorization })?.value,
-            let parsed = PresentedCredential.parse(authorization: header)
+            let credential = try PresentedCredential.parse(authorization: header)
         {
-            switch parsed {
-            case .success(let credential): principal = try await verifier.verify(credential)
-            case .failure(let failure): throw failure
-            }
+            principal = try await verifier.verify(credential)
         } else if let sessionID = cookie.sessionID(in: request) {
-            principal = try await sessions.principal(forSessionID: sessionID)
+            do {
+                principal = try await sessions.principal(forSessionID: sessionID)
+            } catch let failure as AuthFailure {
+                throw failure
+            } catch {
+                context.logger.error("session lookup failed", metadata: ["error": "\(String(reflecting: error))"])
+                throw .unavailable
+            }
             try origin.check(request)
         } else {
-            throw AuthFailure.credentialsMissing
+            throw .credentialsMissing
         }
         return AuthenticatedContext(context: context, principal: principal)
     }
@@ -89,7 +97,7 @@ struct OriginCheck: Sendable {
         return "\(scheme)://\(host)\(port)"
     }
 
-    func check(_ request: Request) throws {
+    func check(_ request: Request) throws(AuthFailure) {
         switch request.method {
         case .get, .head, .options: return
         default: break
@@ -98,11 +106,7 @@ struct OriginCheck: Sendable {
         let host = request.head.authority.map { "://\($0.lowercased())" }
         guard let claimed, let origin = Self.origin(of: claimed),
             origin == rootOrigin || (host.map { origin.hasSuffix($0) } ?? false)
-        else {
-            throw TidingsError(
-                .forbidden, code: "csrf_failed",
-                message: "cross-site request refused: a cookie-authenticated change must come from this site's pages")
-        }
+        else { throw .crossSiteRequest }
     }
 }
 
