@@ -23,6 +23,27 @@ import TidingsCore
         func countLoginUsers() async throws -> Int { touch(); return 0 }
     }
 
+    /// A token store that records last-use writes; any other call is a read the path must not make.
+    final class RecordingTokenStore: TokenStore {
+        let reads = Atomic<Int>(0)
+        let uses = Mutex<[(String, TokenUse)]>([])
+        private func touch() { reads.wrappingAdd(1, ordering: .relaxed) }
+        func createToken(_ token: APIToken) async throws { touch() }
+        func tokens(userID: UserID) async throws -> [APIToken] { touch(); return [] }
+        func allTokens() async throws -> [APIToken] { touch(); return [] }
+        func token(keyID: String) async throws -> APIToken? { touch(); return nil }
+        func rotateToken(keyID: String, to rotation: TokenRotation) async throws -> APIToken? { touch(); return nil }
+        func revokeToken(keyID: String, at: Date, by: UserID?, reason: String) async throws -> APIToken? {
+            touch()
+            return nil
+        }
+        func revokeTokens(userID: UserID, at: Date, by: UserID?, reason: String) async throws -> Int {
+            touch(); return 0
+        }
+        func recordTokenUse(keyID: String, _ use: TokenUse) async throws { uses.withLock { $0.append((keyID, use)) } }
+        var useCount: Int { uses.withLock { $0.count } }
+    }
+
     /// A password hasher that counts its use.
     final class CountingPasswords: PasswordHasher {
         let uses = Atomic<Int>(0)
@@ -54,12 +75,19 @@ import TidingsCore
         }
         let store = WatchedUserStore()
         let passwords = CountingPasswords()
+        let tokenStore = RecordingTokenStore()
         let verifier = CredentialVerifier(
-            directory: directory, format: format, hasher: hasher, users: store, passwords: passwords, clock: .system)
+            directory: directory, format: format, hasher: hasher, users: store, passwords: passwords, clock: .system,
+            policy: TokenPolicy(), usage: TokenUsageRecorder(store: tokenStore))
+        let address = IPAddress("203.0.113.9")
         for _ in 0..<1_000 {
-            let principal = try await verifier.verify(.basic(username: "shop", secret: issued.token))
-            #expect(principal.user.id == user.id)
+            let verified = try await verifier.verify(.basic(username: "shop", secret: issued.token), from: address)
+            #expect(verified.principal.user.id == user.id)
         }
+        // Last use is written at most once a minute: here, once, from the first request.
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(tokenStore.useCount == 1)
+        #expect(tokenStore.reads.load(ordering: .relaxed) == 0)
         let wrong = format.generate(keyID: issued.keyID).token
         for _ in 0..<100 {
             await #expect(throws: AuthFailure.invalidCredentials) { try await verifier.verify(.bearer(secret: wrong)) }

@@ -128,7 +128,7 @@ import TidingsTestSupport
     func revoked(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let (user, token) = try await app.makeAPIUser("shop")
-            try await app.services.stores.tokens.revokeTokens(userID: user.id, at: Date(), reason: "test")
+            try await app.services.stores.tokens.revokeTokens(userID: user.id, at: Date(), by: nil, reason: "test")
             app.services.directory.invalidate()
             let response = try await app.request(.get, "/api/health", headers: .bearer(token))
             #expect(response.code == "token_revoked")
@@ -146,7 +146,8 @@ import TidingsTestSupport
                 hasher: SecretHasher(
                     key: try SecretKeyFile.key(
                         configured: app.services.configuration.secretKey, dataDirectory: "/nonexistent")),
-                users: app.services.stores.users, passwords: NeverPasswords(), clock: later)
+                users: app.services.stores.users, passwords: NeverPasswords(), clock: later,
+                policy: TokenPolicy(), usage: TokenUsageRecorder(store: app.services.stores.tokens))
             await #expect(throws: AuthFailure.self) { try await verifier.verify(.bearer(secret: token)) }
             do {
                 _ = try await verifier.verify(.bearer(secret: token))

@@ -106,7 +106,7 @@ import TidingsTestSupport
             try await services.stores.tokens.createToken(token)
             #expect(try await services.stores.tokens.tokens(userID: user.id) == [token])
             await #expect(throws: TidingsError.self) { try await services.stores.tokens.createToken(token) }
-            try await services.stores.tokens.revokeTokens(userID: user.id, at: now, reason: "leak")
+            try await services.stores.tokens.revokeTokens(userID: user.id, at: now, by: nil, reason: "leak")
             let revoked = try #require(try await services.stores.tokens.allTokens().first)
             #expect(revoked.revokedAt == now && revoked.revokedReason == "leak")
             try await services.stores.users.deleteUsers(ids: [user.id])

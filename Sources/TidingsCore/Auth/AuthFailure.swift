@@ -10,6 +10,12 @@ public enum AuthFailure: Error, Sendable, Equatable {
     case loginUserNotAPI
     case tokenExpired(name: String, at: Date)
     case tokenRevoked(name: String, at: Date)
+    /// The token's previous secret, after the grace period of a rotation ended at `at`.
+    case tokenSuperseded(name: String, at: Date)
+    /// Unused since `lastUse` for longer than the idle lifetime; stopped working `at`.
+    case tokenIdle(name: String, lastUse: Date, at: Date)
+    /// The token is bound to networks that do not include `address`.
+    case ipNotAllowed(address: String)
     case userDisabled
     case sessionInvalid
     /// A cookie-authenticated change that does not come from this site's pages.
@@ -56,6 +62,23 @@ public enum AuthFailure: Error, Sendable, Equatable {
                 .unauthenticated, code: "token_revoked",
                 message: "the API token \"\(name)\" was revoked at \(Timestamp.rfc3339(at)); create a new token",
                 details: ["token_name": name, "at": Timestamp.rfc3339(at)])
+        case .tokenSuperseded(let name, let at):
+            return TidingsError(
+                .unauthenticated, code: "token_superseded",
+                message:
+                    "the API token \"\(name)\" was rotated: this is its old secret, whose grace period ended at \(Timestamp.rfc3339(at)); use the new secret",
+                details: ["token_name": name, "at": Timestamp.rfc3339(at)])
+        case .tokenIdle(let name, let lastUse, let at):
+            return TidingsError(
+                .unauthenticated, code: "token_expired",
+                message:
+                    "the API token \"\(name)\" expired at \(Timestamp.rfc3339(at)) after going unused since \(Timestamp.rfc3339(lastUse)); create a new token",
+                details: ["token_name": name, "at": Timestamp.rfc3339(at), "reason": "idle"])
+        case .ipNotAllowed(let address):
+            return TidingsError(
+                .forbidden, code: "ip_not_allowed",
+                message: "this token may not be used from \(address); its allowed networks do not include it",
+                details: ["address": address])
         case .userDisabled:
             return TidingsError(.unauthenticated, code: "user_disabled", message: "this user is disabled")
         case .sessionInvalid:

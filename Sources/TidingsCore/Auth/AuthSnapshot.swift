@@ -9,20 +9,33 @@ public final class AuthSnapshot: Sendable {
     }
 
     /// Everything the token path needs about one token, found with a single lookup (a class, so
-    /// that finding it costs one retain rather than a copy of every field).
+    /// that finding it costs one retain rather than a copy of every field). What can be worked
+    /// out once (decoded hashes, parsed networks, header texts) is.
     public final class TokenEntry: Sendable {
         public let token: APIToken
         public let user: User
         /// The stored hash, decoded once rather than compared as text per request.
         public let digest: SecretDigest
+        /// The secret before the last rotation, if any.
+        public let previousDigest: SecretDigest?
+        /// Where the token may be used from; empty means anywhere.
+        public let allowedNetworks: [CIDRBlock]
         /// The token's principal, built once per snapshot rather than once per request.
         public let principal: Principal
+        /// `Tidings-Token-Expires`, formatted once.
+        public let expiresHeader: String?
+        /// `Tidings-Token-Warning` for a use of the previous secret within grace.
+        public let supersededWarning: String?
 
         init(token: APIToken, user: User, digest: SecretDigest, principal: Principal) {
             self.token = token
             self.user = user
             self.digest = digest
+            self.previousDigest = token.previousSecretHash.flatMap(SecretDigest.init(hex:))
+            self.allowedNetworks = token.allowedCIDRs.compactMap(CIDRBlock.init)
             self.principal = principal
+            self.expiresHeader = token.expiresAt.map(Timestamp.rfc3339)
+            self.supersededWarning = token.graceUntil.map { "superseded; valid until \(Timestamp.rfc3339($0))" }
         }
     }
 
@@ -51,7 +64,8 @@ public final class AuthSnapshot: Sendable {
         var entries: [String: TokenEntry] = [:]
         for token in tokens where entries[token.keyID] == nil {
             guard let user = usersByID[token.userID], let access = access[token.userID],
-                let digest = SecretDigest(hex: token.secretHash)
+                let digest = SecretDigest(hex: token.secretHash),
+                token.allowedCIDRs.allSatisfy({ CIDRBlock($0) != nil })  // fail closed on a corrupt network
             else { continue }
             let principal = Self.principal(
                 for: user, access: access, credential: .token(keyID: token.keyID), token: token)

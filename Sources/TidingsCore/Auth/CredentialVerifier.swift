@@ -13,11 +13,18 @@ public final class CredentialVerifier: Sendable {
     private let users: any UserStore
     private let passwords: any PasswordHasher
     private let clock: WallClock
+    private let policy: TokenPolicy
+    private let usage: TokenUsageRecorder
+    private let events: (any AuthEventSink)?
 
     public init(
         directory: AuthDirectory, format: TokenFormat, hasher: SecretHasher, users: any UserStore,
-        passwords: any PasswordHasher, clock: WallClock
+        passwords: any PasswordHasher, clock: WallClock, policy: TokenPolicy, usage: TokenUsageRecorder,
+        events: (any AuthEventSink)? = nil
     ) {
+        self.policy = policy
+        self.usage = usage
+        self.events = events
         self.directory = directory
         self.format = format
         self.hasher = hasher
@@ -26,9 +33,11 @@ public final class CredentialVerifier: Sendable {
         self.clock = clock
     }
 
-    /// The principal for `credential`, or the `AuthFailure` that says why not. Failures are typed
-    /// so that refusing a flood of bad tokens never boxes an error.
-    public func verify(_ credential: PresentedCredential) async throws(AuthFailure) -> Principal {
+    /// The principal for `credential` presented from `address`, or the `AuthFailure` that says
+    /// why not. Failures are typed so that refusing a flood of bad tokens never boxes an error.
+    public func verify(
+        _ credential: PresentedCredential, from address: IPAddress? = nil, userAgent: () -> String? = { nil }
+    ) async throws(AuthFailure) -> Verified {
         let secret = credential.secret
         guard format.looksLikeToken(secret) else {
             throw await passwordMistake(credential)
@@ -44,18 +53,42 @@ public final class CredentialVerifier: Sendable {
         if found == nil, let fresher = try await directory.loadedSnapshotAfterMiss() {
             found = fresher.tokensByKeyID[keyID]  // created by another process a moment ago?
         }
-        guard let entry = found, hasher.matches(secret, digest: entry.digest),
-            credential.username == nil || credential.username == entry.user.username
-        else {
-            throw AuthFailure.invalidCredentials
+        guard let entry = found, credential.username == nil || credential.username == entry.user.username else {
+            throw .invalidCredentials
+        }
+        let digest = hasher.digest(secret)
+        let previous: Bool
+        if digest.constantTimeEquals(entry.digest) {
+            previous = false
+        } else if let old = entry.previousDigest, digest.constantTimeEquals(old) {
+            previous = true
+        } else {
+            throw .invalidCredentials
         }
         let token = entry.token
-        if let revokedAt = token.revokedAt { throw AuthFailure.tokenRevoked(name: token.name, at: revokedAt) }
-        if let expiresAt = token.expiresAt, expiresAt <= clock.now() {
-            throw AuthFailure.tokenExpired(name: token.name, at: expiresAt)
+        if let revokedAt = token.revokedAt { throw .tokenRevoked(name: token.name, at: revokedAt) }
+        let now = clock.now()
+        if previous {
+            let graceUntil = token.graceUntil ?? .distantPast
+            guard now < graceUntil else {
+                events?.supersededSecretUsed(entry, from: address)
+                throw .tokenSuperseded(name: token.name, at: graceUntil)
+            }
         }
-        guard entry.user.status == .enabled else { throw AuthFailure.userDisabled }
-        return entry.principal
+        if let expiresAt = token.expiresAt, expiresAt <= now { throw .tokenExpired(name: token.name, at: expiresAt) }
+        guard entry.user.status == .enabled else { throw .userDisabled }
+        if !entry.allowedNetworks.isEmpty {
+            guard let address, entry.allowedNetworks.contains(where: { $0.contains(address) }) else {
+                throw .ipNotAllowed(address: address?.description ?? "an unknown address")
+            }
+        }
+        let idleLifetime = policy.idleLifetime
+        if case .idle(let lastUse) = usage.record(
+            entry, at: now, from: address, idleLifetime: idleLifetime, userAgent: userAgent)
+        {
+            throw .tokenIdle(name: token.name, lastUse: lastUse, at: lastUse.addingTimeInterval(idleLifetime))
+        }
+        return Verified(entry: entry, usedPreviousSecret: previous)
     }
 
     /// A secret that is not a token: if it is the named login user's correct password, say so
@@ -71,4 +104,20 @@ public final class CredentialVerifier: Sendable {
         let matches = (try? await passwords.verify(credential.secret, hash: hash)) ?? false
         return matches ? .loginUserNotAPI : .invalidCredentials
     }
+}
+
+/// A token that verified, and how.
+public struct Verified: Sendable {
+    public let entry: AuthSnapshot.TokenEntry
+    /// The presented secret was the token's previous one, inside its rotation's grace period.
+    public let usedPreviousSecret: Bool
+
+    public var principal: Principal { entry.principal }
+}
+
+/// Hears what the token path notices and cannot answer by itself (the audit log listens).
+public protocol AuthEventSink: Sendable {
+    /// A token's old secret was presented after its rotation's grace period ended: the old secret
+    /// may have leaked, or an integration missed the rotation.
+    func supersededSecretUsed(_ entry: AuthSnapshot.TokenEntry, from address: IPAddress?)
 }

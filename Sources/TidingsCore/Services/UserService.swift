@@ -112,8 +112,8 @@ public struct UserService: Sendable {
             at: clock.now())
         directory.invalidate()
         guard user.type == .api else { return Created(user: user, token: nil) }
-        let (_, secret) = try await tokens.issue(for: user, name: "default", createdBy: actor?.user.id)
-        return Created(user: user, token: secret)
+        let issued = try await tokens.create(for: user.id, TokenService.Request(name: "default"), by: actor)
+        return Created(user: user, token: issued.secret)
     }
 
     /// Changes a user. A new password, or disabling, ends the user's sessions.

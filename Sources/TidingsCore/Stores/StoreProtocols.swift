@@ -77,8 +77,59 @@ public protocol TokenStore: Sendable {
     func tokens(userID: UserID) async throws -> [APIToken]
     /// Every token (the authentication cache is built from these).
     func allTokens() async throws -> [APIToken]
-    /// Marks every unrevoked token of a user revoked.
-    func revokeTokens(userID: UserID, at: Date, reason: String) async throws
+    /// The token with this key id, or `nil`.
+    func token(keyID: String) async throws -> APIToken?
+    /// Replaces an unrevoked token's secret, keeping the old hash as the previous one until
+    /// `graceUntil`. Returns the updated token, or `nil` when none unrevoked has this key id.
+    func rotateToken(keyID: String, to rotation: TokenRotation) async throws -> APIToken?
+    /// Marks one token revoked. Returns it, or `nil` when none unrevoked has this key id.
+    func revokeToken(keyID: String, at: Date, by: UserID?, reason: String) async throws -> APIToken?
+    /// Marks every unrevoked token of a user revoked; returns how many.
+    @discardableResult
+    func revokeTokens(userID: UserID, at: Date, by: UserID?, reason: String) async throws -> Int
+    /// Records a token's latest use and merges `addresses` (most recent first) into its recent
+    /// addresses, keeping `TokenUse.recentAddressLimit`.
+    func recordTokenUse(keyID: String, _ use: TokenUse) async throws
+}
+
+/// A token's new secret, from a rotation.
+public struct TokenRotation: Sendable {
+    public var secretHash: String
+    public var lastFour: String
+    public var graceUntil: Date
+    public var expiresAt: Date?
+
+    public init(secretHash: String, lastFour: String, graceUntil: Date, expiresAt: Date?) {
+        self.secretHash = secretHash
+        self.lastFour = lastFour
+        self.graceUntil = graceUntil
+        self.expiresAt = expiresAt
+    }
+}
+
+/// What is remembered about a token's use.
+public struct TokenUse: Sendable, Equatable {
+    /// How many distinct recent addresses a token keeps.
+    public static let recentAddressLimit = 5
+
+    public var at: Date
+    public var address: String?
+    public var userAgent: String?
+    /// Addresses seen since the last record, most recent first.
+    public var addresses: [String]
+
+    public init(at: Date, address: String?, userAgent: String?, addresses: [String]) {
+        self.at = at
+        self.address = address
+        self.userAgent = userAgent
+        self.addresses = addresses
+    }
+
+    /// `fresh` in front of `existing`, without duplicates, at most `recentAddressLimit`.
+    public static func merge(_ fresh: [String], into existing: [String]) -> [String] {
+        var seen = Set<String>()
+        return Array((fresh + existing).filter { seen.insert($0).inserted }.prefix(recentAddressLimit))
+    }
 }
 
 /// Persistence of browser sessions, by the keyed hash of their ids.

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import TidingsCore
 
@@ -40,7 +41,7 @@ public struct APIRoute: Sendable {
 
 extension RouterMethods where Context == AppRequestContext {
     /// Registers each route behind authentication and its permission check.
-    func mount(_ routes: [APIRoute], authenticator: APIAuthenticator) {
+    func mount(_ routes: [APIRoute], authenticator: APIAuthenticator, tokenHeaders: TokenHeaders) {
         for route in routes {
             on(RouterPath(route.path), method: route.method) { request, context in
                 let authenticated: AuthenticatedContext
@@ -51,9 +52,39 @@ extension RouterMethods where Context == AppRequestContext {
                     // credentials should cost as little as possible.
                     return ErrorMiddleware<AppRequestContext>.response(for: error)
                 }
-                try route.checkRequirement(authenticated.principal)
-                return try await route.handler(request, authenticated)
+                var response: Response
+                do {
+                    try route.checkRequirement(authenticated.principal)
+                    response = try await route.handler(request, authenticated)
+                } catch {
+                    // Converted here, so that error responses carry the token headers too.
+                    response = ErrorMiddleware<AppRequestContext>.response(
+                        for: error, request: request, logger: context.logger)
+                }
+                if let token = authenticated.token { tokenHeaders.add(for: token, to: &response) }
+                return response
             }
+        }
+    }
+}
+
+/// The headers every token-authenticated response carries (credentials.md §9): the token's
+/// expiry, and a warning when it expires soon or an old secret was used within its grace.
+struct TokenHeaders: Sendable {
+    static let expires = HTTPField.Name("Tidings-Token-Expires")!
+    static let warning = HTTPField.Name("Tidings-Token-Warning")!
+
+    let policy: TokenPolicy
+    let clock: WallClock
+
+    func add(for token: Verified, to response: inout Response) {
+        let entry = token.entry
+        if let expires = entry.expiresHeader { response.headers[Self.expires] = expires }
+        if token.usedPreviousSecret, let superseded = entry.supersededWarning {
+            response.headers[Self.warning] = superseded
+        } else if let expiresAt = entry.token.expiresAt, expiresAt.timeIntervalSince(clock.now()) < policy.warningWindow
+        {
+            response.headers[Self.warning] = "expires-soon"
         }
     }
 }

@@ -1,3 +1,4 @@
+import Logging
 import TidingsCore
 import TidingsStore
 
@@ -16,6 +17,7 @@ public final class AppServices: Sendable {
     public let lists: ListService
     public let setup: FirstRunSetup
     public let clock: WallClock
+    public let tokenUsage: TokenUsageRecorder
 
     public init(configuration: TidingsConfiguration, engine: any DatabaseEngine, clock: WallClock = .system) throws {
         self.configuration = configuration
@@ -30,9 +32,14 @@ public final class AppServices: Sendable {
         self.directory = directory
         let format = try TokenFormat(prefix: configuration.tokenPrefix)
         tokenFormat = format
+        let logger = Logger(label: "tidings.tokens")
+        let usage = TokenUsageRecorder(store: stores.tokens) { error in
+            logger.warning("could not record a token's last use", metadata: ["error": "\(String(reflecting: error))"])
+        }
+        tokenUsage = usage
         verifier = CredentialVerifier(
             directory: directory, format: format, hasher: hasher, users: stores.users, passwords: passwords,
-            clock: clock)
+            clock: clock, policy: configuration.tokenPolicy, usage: usage)
         sessions = SessionService(
             stores: stores, directory: directory, hasher: hasher, passwords: passwords,
             policy: SessionPolicy(
@@ -40,7 +47,8 @@ public final class AppServices: Sendable {
             ),
             clock: clock)
         let tokens = TokenService(
-            stores: stores, directory: directory, format: format, hasher: hasher, policy: TokenPolicy(), clock: clock)
+            stores: stores, directory: directory, format: format, hasher: hasher, policy: configuration.tokenPolicy,
+            clock: clock)
         self.tokens = tokens
         let users = UserService(
             stores: stores, directory: directory, passwords: passwords, tokens: tokens, clock: clock)

@@ -65,8 +65,12 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     LoginPages(services: services, cookie: cookie).register(on: router)
     let authenticator = APIAuthenticator(
         verifier: services.verifier, sessions: services.sessions, cookie: cookie,
-        origin: OriginCheck(rootURL: configuration.rootURL))
-    router.group("api").mount(apiRoutes(services: services), authenticator: authenticator)
+        origin: OriginCheck(rootURL: configuration.rootURL),
+        addresses: ClientAddressResolver(trustedProxies: configuration.trustedProxyNetworks))
+    router.post("api/public/tokens/revoke", use: TokensController(services: services).reportLeak)
+    router.group("api").mount(
+        apiRoutes(services: services), authenticator: authenticator,
+        tokenHeaders: TokenHeaders(policy: configuration.tokenPolicy, clock: services.clock))
     return router
 }
 
@@ -76,5 +80,5 @@ public func apiRoutes(services: AppServices) -> [APIRoute] {
         secure: services.configuration.usesHTTPS, maxAge: Int(services.configuration.sessionAbsoluteLifetime))
     return SystemController(services: services).routes + UsersController(services: services).routes
         + ProfileController(services: services, cookie: cookie).routes + RolesController(services: services).routes
-        + ListsController(services: services).routes
+        + ListsController(services: services).routes + TokensController(services: services).routes
 }

@@ -1,5 +1,6 @@
 import Foundation
 import TOMLKit
+import TidingsCore
 
 /// Reads configuration: built-in defaults, then the TOML file (if any), then `TIDINGS_*`
 /// environment variables. Every secret can also come from a file named by `<NAME>_FILE`.
@@ -9,6 +10,7 @@ public enum ConfigurationLoader {
         struct HTTP: Decodable {
             var address: String?
             var root_url: String?
+            var trusted_proxies: [String]?
         }
         struct Database: Decodable {
             var url: String?
@@ -18,6 +20,10 @@ public enum ConfigurationLoader {
             var secret_key_file: String?
             var token_prefix: String?
             var bcrypt_cost: Int?
+            var token_default_lifetime_days: Int?
+            var token_max_lifetime_days: Int?
+            var token_idle_days: Int?
+            var token_allow_no_expiry: Bool?
         }
         struct Admin: Decodable {
             var user: String?
@@ -46,6 +52,7 @@ public enum ConfigurationLoader {
             try apply(parsed, to: &configuration)
         }
         try apply(environment: environment, to: &configuration)
+        try validate(configuration)
         return configuration
     }
 
@@ -59,6 +66,11 @@ public enum ConfigurationLoader {
         if let path = file.security?.secret_key_file { configuration.secretKey = try readSecret(path) }
         if let value = file.security?.token_prefix { configuration.tokenPrefix = value }
         if let value = file.security?.bcrypt_cost { configuration.bcryptCost = value }
+        if let value = file.http?.trusted_proxies { configuration.trustedProxies = value }
+        if let value = file.security?.token_default_lifetime_days { configuration.tokenDefaultLifetimeDays = value }
+        if let value = file.security?.token_max_lifetime_days { configuration.tokenMaxLifetimeDays = value }
+        if let value = file.security?.token_idle_days { configuration.tokenIdleDays = value }
+        if let value = file.security?.token_allow_no_expiry { configuration.tokenAllowNoExpiry = value }
         if let value = file.admin?.user { configuration.adminUser = value }
         if let value = file.admin?.password { configuration.adminPassword = value }
         if let path = file.admin?.password_file { configuration.adminPassword = try readSecret(path) }
@@ -81,9 +93,49 @@ public enum ConfigurationLoader {
         if let password = try value("TIDINGS_ADMIN_PASSWORD") { configuration.adminPassword = password }
         if let prefix = try value("TIDINGS_TOKEN_PREFIX") { configuration.tokenPrefix = prefix }
         if let level = try value("TIDINGS_LOG_LEVEL") { configuration.logLevel = level }
+        func days(_ name: String) throws -> Int? {
+            guard let text = try value(name) else { return nil }
+            guard let parsed = Int(text) else { throw ConfigurationError.invalid(name, "a number of days") }
+            return parsed
+        }
+        if let value = try days("TIDINGS_TOKEN_DEFAULT_LIFETIME_DAYS") {
+            configuration.tokenDefaultLifetimeDays = value
+        }
+        if let value = try days("TIDINGS_TOKEN_MAX_LIFETIME_DAYS") { configuration.tokenMaxLifetimeDays = value }
+        if let value = try days("TIDINGS_TOKEN_IDLE_DAYS") { configuration.tokenIdleDays = value }
+        if let text = try value("TIDINGS_TOKEN_ALLOW_NO_EXPIRY") {
+            guard let flag = ["true": true, "1": true, "false": false, "0": false][text.lowercased()] else {
+                throw ConfigurationError.invalid("TIDINGS_TOKEN_ALLOW_NO_EXPIRY", "true or false")
+            }
+            configuration.tokenAllowNoExpiry = flag
+        }
+        if let text = try value("TIDINGS_TRUSTED_PROXIES") {
+            configuration.trustedProxies = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+        }
         if let cost = try value("TIDINGS_BCRYPT_COST") {
             guard let parsed = Int(cost) else { throw ConfigurationError.invalid("TIDINGS_BCRYPT_COST", "an integer") }
             configuration.bcryptCost = parsed
+        }
+    }
+
+    /// Checks what no single setter can: lifetimes that fit together, proxies that parse.
+    static func validate(_ configuration: TidingsConfiguration) throws {
+        let days = [
+            ("TIDINGS_TOKEN_DEFAULT_LIFETIME_DAYS", configuration.tokenDefaultLifetimeDays),
+            ("TIDINGS_TOKEN_MAX_LIFETIME_DAYS", configuration.tokenMaxLifetimeDays),
+            ("TIDINGS_TOKEN_IDLE_DAYS", configuration.tokenIdleDays),
+        ]
+        for (name, value) in days where !(1...36_500).contains(value) {
+            throw ConfigurationError.invalid(name, "a number of days from 1 to 36500")
+        }
+        guard configuration.tokenDefaultLifetimeDays <= configuration.tokenMaxLifetimeDays else {
+            throw ConfigurationError.invalid(
+                "TIDINGS_TOKEN_DEFAULT_LIFETIME_DAYS", "at most TIDINGS_TOKEN_MAX_LIFETIME_DAYS")
+        }
+        for proxy in configuration.trustedProxies where CIDRBlock(proxy) == nil {
+            throw ConfigurationError.invalid(
+                "TIDINGS_TRUSTED_PROXIES", "addresses or CIDRs, comma-separated (\(proxy))")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TidingsCore
 
 /// Everything Tidings needs to start. Built by `ConfigurationLoader` from defaults, a TOML file
 /// and `TIDINGS_*` environment variables, in that order of precedence (later wins).
@@ -27,6 +28,16 @@ public struct TidingsConfiguration: Sendable {
     /// Open browser sessions and token lifetimes.
     public var sessionAbsoluteLifetime: TimeInterval = 7 * 86_400
     public var sessionIdleLifetime: TimeInterval = 12 * 3_600
+    /// Token lifetimes in days (`TIDINGS_TOKEN_DEFAULT_LIFETIME_DAYS` 90, `…_MAX_LIFETIME_DAYS` 365,
+    /// `TIDINGS_TOKEN_IDLE_DAYS` 365) and whether a token may never expire
+    /// (`TIDINGS_TOKEN_ALLOW_NO_EXPIRY`, default false).
+    public var tokenDefaultLifetimeDays: Int = 90
+    public var tokenMaxLifetimeDays: Int = 365
+    public var tokenIdleDays: Int = 365
+    public var tokenAllowNoExpiry: Bool = false
+    /// Proxies whose `X-Forwarded-For` is believed (`TIDINGS_TRUSTED_PROXIES`, comma-separated
+    /// addresses or CIDRs; default none: the socket's peer is the client).
+    public var trustedProxies: [String] = []
 
     public init() {}
 
@@ -34,6 +45,17 @@ public struct TidingsConfiguration: Sendable {
     public var usesHTTPS: Bool { rootURL.lowercased().hasPrefix("https://") }
 
     public var httpAddress: String { "\(host):\(port)" }
+
+    /// The token policy these settings describe.
+    public var tokenPolicy: TokenPolicy {
+        TokenPolicy(
+            defaultLifetime: TimeInterval(tokenDefaultLifetimeDays) * 86_400,
+            maximumLifetime: TimeInterval(tokenMaxLifetimeDays) * 86_400,
+            idleLifetime: TimeInterval(tokenIdleDays) * 86_400, allowsNoExpiry: tokenAllowNoExpiry)
+    }
+
+    /// The trusted proxies as networks (validated when the configuration is loaded).
+    public var trustedProxyNetworks: [CIDRBlock] { trustedProxies.compactMap(CIDRBlock.init) }
 
     /// The database location this configuration selects.
     public var database: DatabaseLocation {

@@ -27,15 +27,20 @@ public struct AppRequestContext: RequestContext {
 public struct AuthenticatedContext: ChildRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let principal: Principal
-    let channel: (any Channel)?
+    /// The token that authenticated the request, when it was one (for its response headers and
+    /// `/api/tokens/self`).
+    public let token: Verified?
+    /// The client's address: the peer, or the forwarded address behind a trusted proxy.
+    public let clientAddress: IPAddress?
 
-    /// The peer's address as seen on the socket.
-    public var clientIP: String? { channel?.remoteAddress?.ipAddress }
+    /// The client's address as text.
+    public var clientIP: String? { clientAddress?.description }
 
-    init(context: AppRequestContext, principal: Principal) {
+    init(context: AppRequestContext, principal: Principal, token: Verified?, clientAddress: IPAddress?) {
         self.coreContext = context.coreContext
         self.principal = principal
-        self.channel = context.channel
+        self.token = token
+        self.clientAddress = clientAddress
     }
 
     /// Routes never run in a transforming group, so this is never called; it exists because

@@ -13,6 +13,7 @@ struct APIAuthenticator: Sendable {
     let sessions: SessionService
     let cookie: SessionCookie
     let origin: OriginCheck
+    let addresses: ClientAddressResolver
 
     /// Query parameters that carry credentials in other APIs; seeing one means a client is
     /// about to leak a secret into logs.
@@ -32,10 +33,14 @@ struct APIAuthenticator: Sendable {
             }
         }
         let principal: Principal
+        var token: Verified?
+        let address = addresses.address(of: request, peer: context.channel?.remoteAddress)
         if let header = request.headers.first(where: { $0.name == .authorization })?.value,
             let credential = try PresentedCredential.parse(authorization: header)
         {
-            principal = try await verifier.verify(credential)
+            let verified = try await verifier.verify(credential, from: address) { request.headers[.userAgent] }
+            principal = verified.principal
+            token = verified
         } else if let sessionID = cookie.sessionID(in: request) {
             do {
                 principal = try await sessions.principal(forSessionID: sessionID)
@@ -49,7 +54,7 @@ struct APIAuthenticator: Sendable {
         } else {
             throw .credentialsMissing
         }
-        return AuthenticatedContext(context: context, principal: principal)
+        return AuthenticatedContext(context: context, principal: principal, token: token, clientAddress: address)
     }
 }
 

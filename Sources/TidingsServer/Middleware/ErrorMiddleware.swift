@@ -14,18 +14,23 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     {
         do {
             return try await next(request, context)
-        } catch let failure as AuthFailure {  // first: floods of bad credentials end here
-            return Self.response(for: failure)
-        } catch let error as TidingsError {
-            return Self.response(for: error)
-        } catch let error as HTTPError {
-            return Self.response(for: error, request: request)
-        } catch is NIOTooManyBytesError {
-            return Self.response(
-                for: TidingsError(.payloadTooLarge, code: "payload_too_large", message: "request body too large"))
         } catch {
-            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
-            return Self.response(
+            return Self.response(for: error, request: request, logger: context.logger)
+        }
+    }
+
+    /// The response to any error a handler threw.
+    static func response(for error: any Error, request: Request, logger: Logger) -> Response {
+        switch error {
+        case let failure as AuthFailure: return response(for: failure)
+        case let error as TidingsError: return response(for: error)
+        case let error as HTTPError: return response(for: error, request: request)
+        case is NIOTooManyBytesError:
+            return response(
+                for: TidingsError(.payloadTooLarge, code: "payload_too_large", message: "request body too large"))
+        default:
+            logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            return response(
                 for: TidingsError(.unavailable, code: "internal", message: "Internal Server Error"),
                 status: .internalServerError)
         }

@@ -4,8 +4,9 @@ import TidingsCore
 
 extension SQLStore: TokenStore {
     private static let tokenColumns = """
-        key_id, user_id, name, prefix, last_four, secret_hash, scopes, lists, allowed_cidrs, created_at, \
-        created_by, expires_at, last_used_at, last_used_ip, revoked_at, revoked_reason
+        key_id, user_id, name, prefix, last_four, secret_hash, previous_secret_hash, grace_until, scopes, lists, \
+        allowed_cidrs, created_at, created_by, expires_at, last_used_at, last_used_ip, last_used_user_agent, \
+        recent_ips, revoked_at, revoked_by, revoked_reason
         """
 
     private static func token(from row: any SQLRow) throws -> APIToken {
@@ -19,8 +20,14 @@ extension SQLStore: TokenStore {
             allowedCIDRs: JSONColumn.decode([String].self, from: try row.string("allowed_cidrs")) ?? [],
             createdAt: try row.date("created_at"),
             createdBy: (try row.optionalInt("created_by")).map { UserID($0) },
-            expiresAt: try row.optionalDate("expires_at"), lastUsedAt: try row.optionalDate("last_used_at"),
-            lastUsedIP: try row.optionalString("last_used_ip"), revokedAt: try row.optionalDate("revoked_at"),
+            expiresAt: try row.optionalDate("expires_at"),
+            previousSecretHash: try row.optionalString("previous_secret_hash"),
+            graceUntil: try row.optionalDate("grace_until"), lastUsedAt: try row.optionalDate("last_used_at"),
+            lastUsedIP: try row.optionalString("last_used_ip"),
+            lastUsedUserAgent: try row.optionalString("last_used_user_agent"),
+            recentIPs: JSONColumn.decode([String].self, from: try row.string("recent_ips")) ?? [],
+            revokedAt: try row.optionalDate("revoked_at"),
+            revokedBy: (try row.optionalInt("revoked_by")).map { UserID($0) },
             revokedReason: try row.optionalString("revoked_reason"))
     }
 
@@ -63,12 +70,83 @@ extension SQLStore: TokenStore {
         }
     }
 
-    public func revokeTokens(userID: UserID, at now: Date, reason: String) async throws {
+    public func token(keyID: String) async throws -> APIToken? {
+        try await engine.read { database in
+            try await Self.token(keyID: keyID, in: database)
+        }
+    }
+
+    private static func token(keyID: String, in database: any SQLDatabase) async throws -> APIToken? {
+        try await database.raw("SELECT \(unsafeRaw: tokenColumns) FROM api_tokens WHERE key_id = \(bind: keyID)")
+            .first().map(token(from:))
+    }
+
+    public func rotateToken(keyID: String, to rotation: TokenRotation) async throws -> APIToken? {
         try await engine.write { database in
             try await database.raw(
                 """
-                UPDATE api_tokens SET revoked_at = \(bind: now), revoked_reason = \(bind: reason)
+                UPDATE api_tokens SET previous_secret_hash = secret_hash, secret_hash = \(bind: rotation.secretHash),
+                    last_four = \(bind: rotation.lastFour), grace_until = \(bind: rotation.graceUntil),
+                    expires_at = \(bind: rotation.expiresAt)
+                WHERE key_id = \(bind: keyID) AND revoked_at IS NULL
+                """
+            ).run()
+            return try await Self.token(keyID: keyID, in: database).flatMap { $0.revokedAt == nil ? $0 : nil }
+        }
+    }
+
+    public func revokeToken(keyID: String, at now: Date, by actor: UserID?, reason: String) async throws -> APIToken? {
+        try await engine.write { database in
+            guard let token = try await Self.token(keyID: keyID, in: database), token.revokedAt == nil else {
+                return nil
+            }
+            try await database.raw(
+                """
+                UPDATE api_tokens SET revoked_at = \(bind: now), revoked_by = \(bind: actor?.rawValue),
+                    revoked_reason = \(bind: reason)
+                WHERE key_id = \(bind: keyID) AND revoked_at IS NULL
+                """
+            ).run()
+            return try await Self.token(keyID: keyID, in: database)
+        }
+    }
+
+    @discardableResult
+    public func revokeTokens(userID: UserID, at now: Date, by actor: UserID?, reason: String) async throws -> Int {
+        try await engine.write { database in
+            let count =
+                try await database.raw(
+                    """
+                    SELECT COUNT(*) AS n FROM api_tokens WHERE user_id = \(bind: userID.rawValue) AND revoked_at IS NULL
+                    """
+                ).first().map { try $0.int("n") } ?? 0
+            try await database.raw(
+                """
+                UPDATE api_tokens SET revoked_at = \(bind: now), revoked_by = \(bind: actor?.rawValue),
+                    revoked_reason = \(bind: reason)
                 WHERE user_id = \(bind: userID.rawValue) AND revoked_at IS NULL
+                """
+            ).run()
+            return count
+        }
+    }
+
+    public func recordTokenUse(keyID: String, _ use: TokenUse) async throws {
+        try await engine.write { database in
+            guard
+                let row = try await database.raw(
+                    "SELECT recent_ips FROM api_tokens WHERE key_id = \(bind: keyID)"
+                ).first()
+            else { return }
+            let existing = JSONColumn.decode([String].self, from: try row.string("recent_ips")) ?? []
+            let recent = TokenUse.merge(use.addresses, into: existing)
+            try await database.raw(
+                """
+                UPDATE api_tokens SET last_used_at = \(bind: use.at),
+                    last_used_ip = COALESCE(\(bind: use.address), last_used_ip),
+                    last_used_user_agent = COALESCE(\(bind: use.userAgent), last_used_user_agent),
+                    recent_ips = \(bind: JSONColumn.encode(recent))
+                WHERE key_id = \(bind: keyID)
                 """
             ).run()
         }
