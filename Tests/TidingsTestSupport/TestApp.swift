@@ -12,9 +12,10 @@ public struct TestApp: Sendable {
     public let client: any TestClientProtocol
     public let backend: TestBackend
 
-    /// Runs `body` against a fresh application on `backend`.
+    /// Runs `body` against a fresh application on `backend`: in process (`.router`, the default),
+    /// or over real TCP on 127.0.0.1 (`.live`) where a test needs a client address.
     public static func run(
-        _ backend: TestBackend, clock: WallClock = .system,
+        _ backend: TestBackend, clock: WallClock = .system, setup: TestingSetup = .router,
         configure: @Sendable (inout TidingsConfiguration) -> Void = { _ in },
         _ body: @Sendable (TestApp) async throws -> Void
     ) async throws {
@@ -26,7 +27,7 @@ public struct TestApp: Sendable {
                 try await Database.migrate(engine, clock: clock)
                 let services = try AppServices(configuration: configuration, engine: engine, clock: clock)
                 let app = buildApplication(services: services, logger: TestBackend.logger)
-                try await app.test(.router) { client in
+                try await app.test(setup) { client in
                     try await body(TestApp(services: services, client: client, backend: backend))
                 }
             }
