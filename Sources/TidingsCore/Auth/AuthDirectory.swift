@@ -28,13 +28,15 @@ public final class AuthDirectory: Sendable {
     private let refreshAfter: Duration
     private let missReloadInterval: Duration
     private let now: @Sendable () -> ContinuousClock.Instant
+    private let changes: (any AuthChangeChannel)?
 
     /// - Parameter now: the time source for snapshot ages (tests move it by hand).
     public init(
         refreshAfter: Duration = .seconds(5), missReloadInterval: Duration = .seconds(1),
-        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }, changes: (any AuthChangeChannel)? = nil,
         load: @escaping @Sendable () async throws -> AuthSnapshot
     ) {
+        self.changes = changes
         self.load = load
         self.refreshAfter = refreshAfter
         self.missReloadInterval = missReloadInterval
@@ -42,8 +44,10 @@ public final class AuthDirectory: Sendable {
     }
 
     /// Builds snapshots from the stores.
-    public convenience init(stores: Stores, refreshAfter: Duration = .seconds(5)) {
-        self.init(refreshAfter: refreshAfter) {
+    public convenience init(
+        stores: Stores, refreshAfter: Duration = .seconds(5), changes: (any AuthChangeChannel)? = nil
+    ) {
+        self.init(refreshAfter: refreshAfter, changes: changes) {
             async let users = stores.users.users()
             async let userRoles = stores.roles.userRoles()
             async let listRoles = stores.roles.listRoles()
@@ -93,9 +97,29 @@ public final class AuthDirectory: Sendable {
         do { return try await snapshotAfterMiss() } catch { throw .unavailable }
     }
 
-    /// Marks the cached snapshot stale; the next `snapshot()` reloads.
+    /// Marks the cached snapshot stale (the next `snapshot()` reloads) and tells the other
+    /// processes on the same database. Call it after every committed change to users, roles,
+    /// lists or tokens.
     public func invalidate() {
         state.withLock { $0.generation &+= 1 }
+        if let changes {
+            Task { try? await changes.announce() }
+        }
+    }
+
+    /// Marks the cached snapshot stale because another process announced a change.
+    public func invalidateAfterRemoteChange() {
+        state.withLock { $0.generation &+= 1 }
+    }
+
+    /// Loads a fresh snapshot in the background, serving the current one meanwhile (the periodic
+    /// reload that catches changes whose announcement was lost, or made by the CLI on SQLite).
+    public func refreshInBackground() {
+        let now = self.now()
+        state.withLock { state in
+            guard state.loading == nil else { return }
+            _ = startLoad(&state, at: now)
+        }
     }
 
     /// For a key id the snapshot does not know (it may have been created by another process a

@@ -50,12 +50,12 @@ public enum AuthFailure: Error, Sendable, Equatable {
                 .unauthenticated, code: "login_user_not_api",
                 message:
                     "this is a login user's password: the API needs an API user and its token. "
-                    + "Create one under Admin → Users → New (type API), or with `tidings users create --type api`, "
-                    + "and send its token instead of a password")
+                    + "Create one with POST /api/users (\"type\": \"api\") or "
+                    + "`tidings users create --username NAME --type api`, and send its token instead of a password")
         case .tokenExpired(let name, let at):
             return TidingsError(
                 .unauthenticated, code: "token_expired",
-                message: "the API token \"\(name)\" expired at \(Timestamp.rfc3339(at)); create or rotate a token",
+                message: "the API token \"\(name)\" expired at \(Timestamp.rfc3339(at)); create a new token",
                 details: ["token_name": name, "at": Timestamp.rfc3339(at)])
         case .tokenRevoked(let name, let at):
             return TidingsError(

@@ -132,7 +132,8 @@ public struct TokenService: Sendable {
         let issued = format.generate(keyID: keyID)
         let rotation = TokenRotation(
             secretHash: hasher.hash(issued.token), lastFour: issued.lastFour, graceUntil: now.addingTimeInterval(grace),
-            expiresAt: token.expiresAt == nil ? nil : now.addingTimeInterval(policy.defaultLifetime))
+            expiresAt: token.expiresAt == nil
+                ? nil : now.addingTimeInterval(min(policy.defaultLifetime, policy.maximumLifetime)))
         guard let rotated = try await stores.tokens.rotateToken(keyID: keyID, to: rotation) else {
             throw TidingsError.notFound("Token")
         }

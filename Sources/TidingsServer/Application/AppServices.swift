@@ -18,6 +18,8 @@ public final class AppServices: Sendable {
     public let setup: FirstRunSetup
     public let clock: WallClock
     public let tokenUsage: TokenUsageRecorder
+    /// How this process hears of changes made by other instances (PostgreSQL only).
+    public let authChanges: (any AuthChangeChannel)?
 
     public init(configuration: TidingsConfiguration, engine: any DatabaseEngine, clock: WallClock = .system) throws {
         self.configuration = configuration
@@ -28,7 +30,11 @@ public final class AppServices: Sendable {
         let key = try SecretKeyFile.key(configured: configuration.secretKey, dataDirectory: configuration.dataDirectory)
         let hasher = SecretHasher(key: key)
         let passwords = BcryptPasswordHasher(cost: configuration.bcryptCost)
-        let directory = AuthDirectory(stores: stores)
+        let changes = (engine as? PostgresEngine).map {
+            PostgresAuthChannel(engine: $0, logger: Logger(label: "tidings.auth"))
+        }
+        authChanges = changes
+        let directory = AuthDirectory(stores: stores, changes: changes)
         self.directory = directory
         let format = try TokenFormat(prefix: configuration.tokenPrefix)
         tokenFormat = format

@@ -35,6 +35,9 @@ public func buildApplication(services: AppServices, logger: Logger) -> Applicati
         logger: logger)
     app.addServices(StartupService(services: services, logger: logger))
     app.addServices(SessionSweeper(services: services, interval: .seconds(3_600), logger: logger))
+    app.addServices(
+        AuthChangeService(
+            services: services, channel: services.authChanges, reloadInterval: .seconds(5), logger: logger))
     return app
 }
 
