@@ -20,6 +20,8 @@ public enum AuthFailure: Error, Sendable, Equatable {
     case sessionInvalid
     /// A cookie-authenticated change that does not come from this site's pages.
     case crossSiteRequest
+    /// Too many failures from this address (or for this username from it): wait `retryAfter` seconds.
+    case tooManyFailures(retryAfter: Int)
     /// The users and tokens could not be read (the database is down); the cause is logged.
     case unavailable
 
@@ -88,6 +90,11 @@ public enum AuthFailure: Error, Sendable, Equatable {
             return TidingsError(
                 .forbidden, code: "csrf_failed",
                 message: "cross-site request refused: a cookie-authenticated change must come from this site's pages")
+        case .tooManyFailures(let seconds):
+            return TidingsError(
+                .tooManyRequests(retryAfterSeconds: seconds), code: "too_many_failures",
+                message: "too many failed attempts: try again in \(seconds) seconds",
+                details: ["retry_after": "\(seconds)"])
         case .unavailable:
             return TidingsError(
                 .unavailable, code: "auth_unavailable",

@@ -16,12 +16,14 @@ public final class CredentialVerifier: Sendable {
     private let policy: TokenPolicy
     private let usage: TokenUsageRecorder
     private let events: (any AuthEventSink)?
+    private let throttle: FailureThrottle?
 
     public init(
         directory: AuthDirectory, format: TokenFormat, hasher: SecretHasher, users: any UserStore,
         passwords: any PasswordHasher, clock: WallClock, policy: TokenPolicy, usage: TokenUsageRecorder,
-        events: (any AuthEventSink)? = nil
+        events: (any AuthEventSink)? = nil, throttle: FailureThrottle? = nil
     ) {
+        self.throttle = throttle
         self.policy = policy
         self.usage = usage
         self.events = events
@@ -40,7 +42,7 @@ public final class CredentialVerifier: Sendable {
     ) async throws(AuthFailure) -> Verified {
         let secret = credential.secret
         guard format.looksLikeToken(secret) else {
-            throw await passwordMistake(credential)
+            throw await passwordMistake(credential, from: address)
         }
         let keyID = try format.parse(secret)
         let snapshot: AuthSnapshot
@@ -93,7 +95,12 @@ public final class CredentialVerifier: Sendable {
 
     /// A secret that is not a token: if it is the named login user's correct password, say so
     /// (`login_user_not_api`); otherwise the usual `invalid_credentials`.
-    private func passwordMistake(_ credential: PresentedCredential) async -> AuthFailure {
+    /// It costs a password hash, so it is throttled like a login attempt: once the address (or
+    /// the username at it) is throttled, no hash is computed at all.
+    private func passwordMistake(_ credential: PresentedCredential, from address: IPAddress?) async -> AuthFailure {
+        if let wait = throttle?.retryAfter(.api, address: address, username: credential.username, at: clock.now()) {
+            return .tooManyFailures(retryAfter: wait)
+        }
         guard let username = credential.username,
             let user = try? await directory.snapshot().usersByName[username], user.type == .user,
             user.status == .enabled, let hash = try? await users.passwordHash(userID: user.id)

@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import TidingsCore
 
-/// The token API (credentials.md §9): an API user's named tokens, the presenting token itself,
-/// and the leaked-token report (mounted separately: it needs no credentials).
+/// The token API (credentials.md §9): an API user's named tokens and the presenting token
+/// itself. (The leaked-token report, which needs no credentials, is `LeakReportController`.)
 struct TokensController {
     let services: AppServices
 
@@ -107,18 +107,6 @@ struct TokensController {
         let issued = try await services.tokens.rotate(
             verified.entry.token.keyID, of: verified.principal.user.id, graceSeconds: body.grace_seconds)
         return try ok(json(issued), request)
-    }
-
-    /// `POST /api/public/tokens/revoke`: anyone who finds a token can have it revoked. The answer
-    /// is the same whether or not the token verified, so the endpoint cannot test guesses.
-    @Sendable func reportLeak(_ request: Request, context: AppRequestContext) async throws -> Response {
-        struct Body: Decodable { var token: String? }
-        let body = try await request.decode(as: Body.self, context: context)
-        guard let token = body.token, !token.isEmpty, token.utf8.count <= 512 else {
-            throw TidingsError.invalidField("token")
-        }
-        try await services.tokens.reportLeak(token)
-        return try ok(true, request)
     }
 
     private func json(_ issued: TokenService.Issued) -> TokenJSON {

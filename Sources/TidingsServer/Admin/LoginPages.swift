@@ -8,6 +8,7 @@ import TidingsCore
 struct LoginPages {
     let services: AppServices
     let cookie: SessionCookie
+    let addresses: ClientAddressResolver
 
     static let nonceCookie = "tidings_nonce"
 
@@ -44,6 +45,15 @@ struct LoginPages {
     @Sendable func showLogin(_ request: Request, context: AppRequestContext) async throws -> Response {
         let next = Self.sanitizedNext(request.uri.queryParameters["next"].map(String.init))
         return try await page(next: next, error: nil)
+    }
+
+    /// The login page, answered 429 with `Retry-After` while this address is throttled.
+    private func throttledPage(next: String, wait: Int) async throws -> Response {
+        var response = try await page(
+            next: next, error: "Too many failed attempts. Try again in \(wait) seconds.")
+        response.status = .tooManyRequests
+        response.headers[.retryAfter] = String(wait)
+        return response
     }
 
     private func page(next: String, error: String?) async throws -> Response {
@@ -105,9 +115,17 @@ struct LoginPages {
             return try await page(next: next, error: "The form expired. Please try again.")
         }
         let userAgent = request.headers[.userAgent]
+        let address = addresses.address(of: request, peer: context.channel?.remoteAddress)
+        let setup = try await services.setup.isNeeded()
+        let username = setup ? nil : form.username?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let wait = services.throttle.retryAfter(
+            .login, address: address, username: username, at: services.clock.now())
+        {
+            return try await throttledPage(next: next, wait: wait)
+        }
         let opened: SessionService.Opened
         do {
-            if try await services.setup.isNeeded() {
+            if setup {
                 guard form.password == form.password2 else {
                     return try await page(next: next, error: "The passwords do not match.")
                 }
@@ -121,8 +139,16 @@ struct LoginPages {
                     userAgent: userAgent)
             }
         } catch let error as TidingsError {
+            // Wrong passwords and wrong setup codes count towards the login throttle.
+            if ["invalid_login", "setup_code_invalid"].contains(error.code),
+                let wait = services.throttle.fail(
+                    .login, address: address, username: username, at: services.clock.now())
+            {
+                return try await throttledPage(next: next, wait: wait)
+            }
             return try await page(next: next, error: error.message)
         }
+        services.throttle.succeed(.login, address: address, username: username)
         var response = Response(status: .found, headers: [.location: next])
         response.setCookie(cookie.setting(opened.sessionID))
         return response

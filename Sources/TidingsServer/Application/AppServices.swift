@@ -18,6 +18,8 @@ public final class AppServices: Sendable {
     public let setup: FirstRunSetup
     public let clock: WallClock
     public let tokenUsage: TokenUsageRecorder
+    /// Failed-authentication counts for login, API and the leaked-token report.
+    public let throttle: FailureThrottle
     /// How this process hears of changes made by other instances (PostgreSQL only).
     public let authChanges: (any AuthChangeChannel)?
 
@@ -43,9 +45,12 @@ public final class AppServices: Sendable {
             logger.warning("could not record a token's last use", metadata: ["error": "\(String(reflecting: error))"])
         }
         tokenUsage = usage
+        let throttle = FailureThrottle()
+        self.throttle = throttle
         verifier = CredentialVerifier(
             directory: directory, format: format, hasher: hasher, users: stores.users, passwords: passwords,
-            clock: clock, policy: configuration.tokenPolicy, usage: usage)
+            clock: clock, policy: configuration.tokenPolicy, usage: usage,
+            throttle: throttle)
         sessions = SessionService(
             stores: stores, directory: directory, hasher: hasher, passwords: passwords,
             policy: SessionPolicy(

@@ -65,12 +65,15 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ErrorMiddleware())
     router.get("health") { request, _ in try ok(true, request) }
-    LoginPages(services: services, cookie: cookie).register(on: router)
+    let addresses = ClientAddressResolver(trustedProxies: configuration.trustedProxyNetworks)
+    LoginPages(services: services, cookie: cookie, addresses: addresses).register(on: router)
     let authenticator = APIAuthenticator(
         verifier: services.verifier, sessions: services.sessions, cookie: cookie,
         origin: OriginCheck(rootURL: configuration.rootURL),
-        addresses: ClientAddressResolver(trustedProxies: configuration.trustedProxyNetworks))
-    router.post("api/public/tokens/revoke", use: TokensController(services: services).reportLeak)
+        addresses: addresses, throttle: services.throttle, clock: services.clock)
+    router.post(
+        RouterPath(LeakReportController.path),
+        use: LeakReportController(services: services, addresses: addresses).report)
     router.group("api").mount(
         apiRoutes(services: services), authenticator: authenticator,
         tokenHeaders: TokenHeaders(policy: configuration.tokenPolicy, clock: services.clock))

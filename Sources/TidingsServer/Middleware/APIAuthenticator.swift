@@ -14,6 +14,8 @@ struct APIAuthenticator: Sendable {
     let cookie: SessionCookie
     let origin: OriginCheck
     let addresses: ClientAddressResolver
+    let throttle: FailureThrottle
+    let clock: WallClock
 
     /// Query parameters that carry credentials in other APIs; seeing one means a client is
     /// about to leak a secret into logs.
@@ -35,10 +37,19 @@ struct APIAuthenticator: Sendable {
         let principal: Principal
         var token: Verified?
         let address = addresses.address(of: request, peer: context.channel?.remoteAddress)
-        if let header = request.headers.first(where: { $0.name == .authorization })?.value,
-            let credential = try PresentedCredential.parse(authorization: header)
-        {
-            let verified = try await verifier.verify(credential, from: address) { request.headers[.userAgent] }
+        var credential: PresentedCredential?
+        if let header = request.headers.first(where: { $0.name == .authorization })?.value {
+            do { credential = try PresentedCredential.parse(authorization: header) } catch {
+                throw throttled(error, address: address, username: nil)
+            }
+        }
+        if let credential {  // an Authorization header decides, whatever cookie comes with it
+            let verified: Verified
+            do {
+                verified = try await verifier.verify(credential, from: address) { request.headers[.userAgent] }
+            } catch {
+                throw throttled(error, address: address, username: credential.username)
+            }
             principal = verified.principal
             token = verified
         } else if let sessionID = cookie.sessionID(in: request) {
@@ -55,6 +66,23 @@ struct APIAuthenticator: Sendable {
             throw .credentialsMissing
         }
         return AuthenticatedContext(context: context, principal: principal, token: token, clientAddress: address)
+    }
+}
+
+extension APIAuthenticator {
+    /// A failure that suggests guessing counts against the address (and the username at it);
+    /// past the threshold the answer becomes 429 with `Retry-After`. Failures that need the
+    /// right secret (expired, revoked, superseded, disabled, address not allowed) never count.
+    func throttled(_ failure: AuthFailure, address: IPAddress?, username: String?) -> AuthFailure {
+        switch failure {
+        case .invalidCredentials, .credentialsMalformed, .loginUserNotAPI:
+            if let wait = throttle.fail(.api, address: address, username: username, at: clock.now()) {
+                return .tooManyFailures(retryAfter: wait)
+            }
+            return failure
+        default:
+            return failure
+        }
     }
 }
 

@@ -1,0 +1,163 @@
+import Foundation
+import Synchronization
+
+/// Slows down guessing (credentials.md §7): failed authentications are counted per client
+/// address and per username, and past a number of free failures each further one is refused
+/// for an exponentially growing time (429 with `Retry-After`).
+///
+/// Designed so that an attacker cannot lock the real user out:
+/// - a request whose credentials verify is never throttled (callers check only before costly
+///   work such as a password hash, and when answering a failure);
+/// - an address is throttled for its own failures, so a flood from one address leaves every
+///   other address alone;
+/// - a username under attack from many addresses is throttled only at the addresses that have
+///   already failed for it: the real user, from an address with no failures, still gets in.
+///
+/// Counts live in memory (per instance) and are bounded: the oldest keys are dropped first.
+public final class FailureThrottle: Sendable {
+    /// Where the failure happened; each has its own counts.
+    public enum Scope: String, Sendable {
+        case login, api, leakReport
+    }
+
+    /// Thresholds of one scope.
+    public struct Limits: Sendable, Equatable {
+        /// Failures an address may make before it is slowed down.
+        public var perAddress: Int
+        /// Failures an address may make for one username.
+        public var perUsernameAndAddress: Int
+        /// Failures for one username, from all addresses together, past which every further
+        /// failure for it slows its address down at once (a distributed attack on one account).
+        /// Addresses that have not failed for it are untouched.
+        public var perUsername: Int
+        /// A key's count is forgotten after this long without failures.
+        public var window: TimeInterval
+        /// The first back-off, doubled for each further failure, up to `maximumBackoff`.
+        public var initialBackoff: TimeInterval
+        public var maximumBackoff: TimeInterval
+
+        public init(
+            perAddress: Int, perUsernameAndAddress: Int, perUsername: Int, window: TimeInterval = 900,
+            initialBackoff: TimeInterval = 1, maximumBackoff: TimeInterval = 900
+        ) {
+            self.perAddress = perAddress
+            self.perUsernameAndAddress = perUsernameAndAddress
+            self.perUsername = perUsername
+            self.window = window
+            self.initialBackoff = initialBackoff
+            self.maximumBackoff = maximumBackoff
+        }
+
+        public static let login = Limits(perAddress: 20, perUsernameAndAddress: 5, perUsername: 50)
+        public static let api = Limits(perAddress: 50, perUsernameAndAddress: 10, perUsername: 200)
+        public static let leakReport = Limits(perAddress: 10, perUsernameAndAddress: 10, perUsername: .max)
+    }
+
+    private struct Key: Hashable {
+        enum Kind: UInt8 { case address, pair, username }
+        let scope: Scope
+        let kind: Kind
+        let address: IPAddress?
+        let username: String?
+    }
+
+    private struct Count {
+        var failures: Int
+        var lastFailure: Date
+        var blockedUntil: Date?
+    }
+
+    private let counts = Mutex<[Key: Count]>([:])
+    private let limits: [Scope: Limits]
+    private let capacity: Int
+
+    public init(
+        limits: [Scope: Limits] = [.login: .login, .api: .api, .leakReport: .leakReport], capacity: Int = 100_000
+    ) {
+        self.limits = limits
+        self.capacity = capacity
+    }
+
+    /// Seconds to wait before `address` (for `username`) may try again in `scope`, or `nil`.
+    public func retryAfter(_ scope: Scope, address: IPAddress?, username: String?, at now: Date) -> Int? {
+        let keys = keys(scope, address: address, username: username)
+        return counts.withLock { counts in
+            var wait: TimeInterval = 0
+            for key in keys.direct {
+                if let until = active(counts[key], now, scope)?.blockedUntil, until > now {
+                    wait = max(wait, until.timeIntervalSince(now))
+                }
+            }
+            return wait > 0 ? Int(wait.rounded(.up)) : nil
+        }
+    }
+
+    /// Records a failure; returns the seconds to wait when this failure crossed a threshold.
+    @discardableResult
+    public func fail(_ scope: Scope, address: IPAddress?, username: String?, at now: Date) -> Int? {
+        let limits = limit(scope)
+        let keys = keys(scope, address: address, username: username)
+        return counts.withLock { counts in
+            if counts.count >= capacity { Self.evict(&counts, now: now, keeping: capacity / 2) }
+            var wait: TimeInterval = 0
+            let usernameUnderAttack: Bool = {
+                guard let key = keys.username else { return false }
+                return (active(counts[key], now, scope)?.failures ?? 0) + 1 > limits.perUsername
+            }()
+            for (key, free) in [
+                (keys.address, limits.perAddress),
+                (keys.pair, usernameUnderAttack ? 0 : limits.perUsernameAndAddress),
+                (keys.username, Int.max),
+            ] {
+                guard let key else { continue }
+                var count = active(counts[key], now, scope) ?? Count(failures: 0, lastFailure: now)
+                count.failures += 1
+                count.lastFailure = now
+                if count.failures > free {
+                    let excess = min(count.failures - free - 1, 30)
+                    let backoff = min(limits.initialBackoff * pow(2, Double(excess)), limits.maximumBackoff)
+                    count.blockedUntil = now.addingTimeInterval(backoff)
+                    wait = max(wait, backoff)
+                }
+                counts[key] = count
+            }
+            return wait > 0 ? Int(wait.rounded(.up)) : nil
+        }
+    }
+
+    /// Forgets the failures of `username` at `address` (after a successful login there).
+    public func succeed(_ scope: Scope, address: IPAddress?, username: String?) {
+        let keys = keys(scope, address: address, username: username)
+        counts.withLock { counts in
+            if let pair = keys.pair { counts[pair] = nil }
+        }
+    }
+
+    private func limit(_ scope: Scope) -> Limits { limits[scope] ?? .api }
+
+    private func keys(
+        _ scope: Scope, address: IPAddress?, username: String?
+    ) -> (
+        address: Key?, pair: Key?, username: Key?, direct: [Key]
+    ) {
+        let name = username.map { String($0.lowercased().prefix(256)) }
+        let addressKey = address.map { Key(scope: scope, kind: .address, address: $0, username: nil) }
+        let pairKey = name.map { Key(scope: scope, kind: .pair, address: address, username: $0) }
+        let usernameKey = name.map { Key(scope: scope, kind: .username, address: nil, username: $0) }
+        return (addressKey, pairKey, usernameKey, [addressKey, pairKey].compactMap { $0 })
+    }
+
+    /// A count that has not expired (no failure within the window and no block in force).
+    private func active(_ count: Count?, _ now: Date, _ scope: Scope) -> Count? {
+        guard let count else { return nil }
+        if now.timeIntervalSince(count.lastFailure) > limit(scope).window, (count.blockedUntil ?? .distantPast) <= now {
+            return nil
+        }
+        return count
+    }
+
+    private static func evict(_ counts: inout [Key: Count], now: Date, keeping: Int) {
+        let newest = counts.sorted { $0.value.lastFailure > $1.value.lastFailure }.prefix(keeping)
+        counts = Dictionary(uniqueKeysWithValues: newest.map { ($0.key, $0.value) })
+    }
+}

@@ -1,0 +1,30 @@
+import Hummingbird
+import TidingsCore
+
+/// `POST /api/public/tokens/revoke` (credentials.md §4): anyone who finds a token can have it
+/// revoked. The answer is the same whether or not the token verified, so the endpoint cannot
+/// be used to test guesses; and each address may report only a few times per window.
+struct LeakReportController {
+    let services: AppServices
+    let addresses: ClientAddressResolver
+
+    static let path = "api/public/tokens/revoke"
+
+    @Sendable func report(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let address = addresses.address(of: request, peer: context.channel?.remoteAddress)
+        let now = services.clock.now()
+        // Every report counts, whatever its outcome: only the number per address is limited.
+        if let wait = services.throttle.retryAfter(.leakReport, address: address, username: nil, at: now)
+            ?? services.throttle.fail(.leakReport, address: address, username: nil, at: now)
+        {
+            throw AuthFailure.tooManyFailures(retryAfter: wait)
+        }
+        struct Body: Decodable { var token: String? }
+        let body = try await request.decode(as: Body.self, context: context)
+        guard let token = body.token, !token.isEmpty, token.utf8.count <= 512 else {
+            throw TidingsError.invalidField("token")
+        }
+        try await services.tokens.reportLeak(token)
+        return try ok(true, request)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+import TidingsCore
+import TidingsServer
+import TidingsTestSupport
+
+/// credentials.md §7 over HTTP: a flood of failures from one address gets 429 with `Retry-After`,
+/// while the real user, at another address, logs in and uses its token as if nothing happened.
+@Suite struct ThrottlingTests {
+    static let attacker = "198.51.100.7"
+    static let office = "203.0.113.5"
+
+    static func from(_ address: String, _ headers: HTTPFields = [:]) -> HTTPFields {
+        var headers = headers
+        headers[HTTPField.Name("X-Forwarded-For")!] = address
+        return headers
+    }
+
+    @Test(
+        "1,000 API failures from one address stop neither the real token nor the real login elsewhere",
+        arguments: TestBackend.enabled)
+    func floodFromOneAddress(backend: TestBackend) async throws {
+        try await TestApp.run(
+            backend, setup: .live, configure: { $0.trustedProxies = ["127.0.0.1"] }
+        ) { app in
+            let (shop, token) = try await app.makeAPIUser("shop")
+            try await app.makeLoginUser("alice", password: "alice password")
+            var statuses: [HTTPResponse.Status: Int] = [:]
+            var retryAfter: String?
+            for index in 0..<1_000 {
+                // Mostly wrong tokens; every tenth a password where the token belongs.
+                let secret =
+                    index % 10 == 0
+                    ? "guess-\(index)"
+                    : app.services.tokenFormat.generate(keyID: String(token.dropFirst(4).prefix(10))).token
+                let response = try await app.request(
+                    .get, "/api/lists", headers: Self.from(Self.attacker, .basic(shop.username, secret)))
+                statuses[response.status, default: 0] += 1
+                if response.status == .tooManyRequests {
+                    #expect(response.code == "too_many_failures")
+                    retryAfter = response.headers[.retryAfter]
+                }
+            }
+            #expect((statuses[.unauthorized] ?? 0) <= 60, "\(statuses)")
+            #expect((statuses[.tooManyRequests] ?? 0) >= 940, "\(statuses)")
+            #expect(statuses.keys.allSatisfy { [.unauthorized, .tooManyRequests].contains($0) }, "\(statuses)")
+            #expect(Int(retryAfter ?? "") ?? 0 >= 1)
+
+            // The real token works from another address, and even from the flooded one.
+            for address in [Self.office, Self.attacker] {
+                let real = try await app.request(.get, "/api/lists", headers: Self.from(address, .bearer(token)))
+                #expect(real.status == .ok, "from \(address): \(real.body)")
+            }
+
+            // 1,000 failed logins for alice from the attacker...
+            let nonce = try await SessionLoginTests.nonce(app)
+            let formHeaders: HTTPFields = [
+                .contentType: "application/x-www-form-urlencoded", .cookie: "tidings_nonce=\(nonce)",
+            ]
+            var loginStatuses: [HTTPResponse.Status: Int] = [:]
+            for index in 0..<1_000 {
+                let response = try await app.request(
+                    .post, "/admin/login", headers: Self.from(Self.attacker, formHeaders),
+                    body: SessionLoginTests.form(["username": "alice", "password": "wrong \(index)", "nonce": nonce]))
+                loginStatuses[response.status, default: 0] += 1
+            }
+            #expect((loginStatuses[.tooManyRequests] ?? 0) >= 980, "\(loginStatuses)")
+            // ...and alice logs in from the office.
+            let login = try await app.request(
+                .post, "/admin/login", headers: Self.from(Self.office, formHeaders),
+                body: SessionLoginTests.form(["username": "alice", "password": "alice password", "nonce": nonce]))
+            #expect(login.status == .found, "\(login.status) \(login.body.prefix(300))")
+            #expect(SessionLoginTests.sessionCookie(login) != nil)
+            // The attacker's address, meanwhile, cannot even try the right password.
+            let blocked = try await app.request(
+                .post, "/admin/login", headers: Self.from(Self.attacker, formHeaders),
+                body: SessionLoginTests.form(["username": "alice", "password": "alice password", "nonce": nonce]))
+            #expect(blocked.status == .tooManyRequests)
+            #expect(blocked.headers[.retryAfter] != nil)
+        }
+    }
+
+    @Test("the leaked-token report is rate-limited per address", arguments: TestBackend.enabled)
+    func leakReportLimit(backend: TestBackend) async throws {
+        try await TestApp.run(backend, setup: .live, configure: { $0.trustedProxies = ["127.0.0.1"] }) { app in
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<15 {
+                let response = try await app.request(
+                    .post, "/api/public/tokens/revoke", headers: Self.from(Self.attacker),
+                    json: ["token": app.services.tokenFormat.generate().token])
+                statuses.append(response.status)
+            }
+            #expect(statuses.prefix(10).allSatisfy { $0 == .ok })
+            #expect(statuses.suffix(5).allSatisfy { $0 == .tooManyRequests })
+            let elsewhere = try await app.request(
+                .post, "/api/public/tokens/revoke", headers: Self.from(Self.office), json: ["token": "x"])
+            #expect(elsewhere.status == .ok)
+        }
+    }
+}
