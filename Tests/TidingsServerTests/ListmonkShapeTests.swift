@@ -95,7 +95,7 @@ import TidingsTestSupport
         }
     }
 
-    @Test("the permission catalogue in /api/config is listmonk's permissions.json")
+    @Test("the permission catalogue in /api/config is listmonk's permissions.json, then Tidings' audit group")
     func config() async throws {
         try await TestApp.run(.sqlite) { app in
             let response = try await app.request(.get, "/api/config", headers: try await app.adminHeaders())
@@ -103,10 +103,10 @@ import TidingsTestSupport
             let flat = groups.flatMap { ($0["permissions"] as? [String]) ?? [] }
             #expect(
                 groups.map { $0["group"] as? String } == [
-                    "lists", "subscribers", "campaigns", "bounces", "media", "templates", "users", "settings",
+                    "lists", "subscribers", "campaigns", "bounces", "media", "templates", "users", "settings", "audit",
                 ])
-            #expect(flat.count == 28)
-            #expect(flat.first == "lists:get_all" && flat.last == "settings:maintain")
+            #expect(flat.count == 29)
+            #expect(flat.first == "lists:get_all" && flat[27] == "settings:maintain" && flat.last == "audit:get")
             let keys = try JSONShape.keyOrders(of: response.body)["$.data"] ?? []
             #expect(
                 keys == [

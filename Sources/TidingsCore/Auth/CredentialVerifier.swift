@@ -15,18 +15,16 @@ public final class CredentialVerifier: Sendable {
     private let clock: WallClock
     private let policy: TokenPolicy
     private let usage: TokenUsageRecorder
-    private let events: (any AuthEventSink)?
     private let throttle: FailureThrottle?
 
     public init(
         directory: AuthDirectory, format: TokenFormat, hasher: SecretHasher, users: any UserStore,
         passwords: any PasswordHasher, clock: WallClock, policy: TokenPolicy, usage: TokenUsageRecorder,
-        events: (any AuthEventSink)? = nil, throttle: FailureThrottle? = nil
+        throttle: FailureThrottle? = nil
     ) {
         self.throttle = throttle
         self.policy = policy
         self.usage = usage
-        self.events = events
         self.directory = directory
         self.format = format
         self.hasher = hasher
@@ -72,10 +70,7 @@ public final class CredentialVerifier: Sendable {
         let now = clock.now()
         if previous {
             let graceUntil = token.graceUntil ?? .distantPast
-            guard now < graceUntil else {
-                events?.supersededSecretUsed(entry, from: address)
-                throw .tokenSuperseded(name: token.name, at: graceUntil)
-            }
+            guard now < graceUntil else { throw .tokenSuperseded(name: token.name, at: graceUntil) }
         }
         if let expiresAt = token.expiresAt, expiresAt <= now { throw .tokenExpired(name: token.name, at: expiresAt) }
         guard entry.user.status == .enabled else { throw .userDisabled }
@@ -120,11 +115,4 @@ public struct Verified: Sendable {
     public let usedPreviousSecret: Bool
 
     public var principal: Principal { entry.principal }
-}
-
-/// Hears what the token path notices and cannot answer by itself (the audit log listens).
-public protocol AuthEventSink: Sendable {
-    /// A token's old secret was presented after its rotation's grace period ended: the old secret
-    /// may have leaked, or an integration missed the rotation.
-    func supersededSecretUsed(_ entry: AuthSnapshot.TokenEntry, from address: IPAddress?)
 }

@@ -36,6 +36,9 @@ public enum Permission: String, CaseIterable, Sendable, Codable, Hashable {
     case settingsGet = "settings:get"
     case settingsManage = "settings:manage"
     case settingsMaintain = "settings:maintain"
+
+    /// Tidings' own: reading the audit log (not in listmonk's catalogue).
+    case auditGet = "audit:get"
 }
 
 /// A per-list permission, held by a list role for one list. Note the singular `list:` prefix.
@@ -51,9 +54,12 @@ public struct PermissionGroup: Sendable, Codable, Equatable {
 }
 
 extension Permission {
-    /// The catalogue in listmonk's grouping and order (listmonk's `permissions.json`).
+    /// The catalogue in listmonk's grouping and order (listmonk's `permissions.json`), followed
+    /// by Tidings' own group, `audit`.
     public static let catalogue: [PermissionGroup] = {
-        let order = ["lists", "subscribers", "campaigns", "bounces", "media", "templates", "users", "settings"]
+        let order = [
+            "lists", "subscribers", "campaigns", "bounces", "media", "templates", "users", "settings", "audit",
+        ]
         let groupOf: (Permission) -> String = { permission in
             switch permission {
             case .txSend: return "subscribers"

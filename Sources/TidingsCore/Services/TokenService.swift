@@ -166,21 +166,22 @@ public struct TokenService: Sendable {
     }
 
     /// The leaked-token report: revokes the token if `secret` is its current secret, or its previous
-    /// one still within grace. Returns whether it did; callers answer the same either way.
+    /// one still within grace. Returns the token it revoked; callers answer the same either way.
     @discardableResult
-    public func reportLeak(_ secret: String) async throws -> Bool {
-        guard let keyID = try? format.parse(secret) else { return false }
+    public func reportLeak(_ secret: String) async throws -> APIToken? {
+        guard let keyID = try? format.parse(secret) else { return nil }
         let snapshot = try await directory.snapshot()
-        guard let entry = snapshot.tokensByKeyID[keyID], entry.token.revokedAt == nil else { return false }
+        guard let entry = snapshot.tokensByKeyID[keyID], entry.token.revokedAt == nil else { return nil }
         let digest = hasher.digest(secret)
         let current = digest.constantTimeEquals(entry.digest)
         let previousInGrace =
             entry.previousDigest.map { digest.constantTimeEquals($0) } == true
             && (entry.token.graceUntil.map { $0 > clock.now() } ?? false)
-        guard current || previousInGrace else { return false }
-        _ = try await stores.tokens.revokeToken(keyID: keyID, at: clock.now(), by: nil, reason: "reported leaked")
+        guard current || previousInGrace else { return nil }
+        let revoked = try await stores.tokens.revokeToken(
+            keyID: keyID, at: clock.now(), by: nil, reason: "reported leaked")
         directory.invalidate()
-        return true
+        return revoked
     }
 
     // MARK: - Validation

@@ -154,11 +154,13 @@ public struct Stores: Sendable {
     public let lists: any ListStore
     public let tokens: any TokenStore
     public let sessions: any SessionStore
+    public let audit: any AuditStore
 
     public init(
         users: any UserStore, roles: any RoleStore, lists: any ListStore, tokens: any TokenStore,
-        sessions: any SessionStore
+        sessions: any SessionStore, audit: any AuditStore
     ) {
+        self.audit = audit
         self.users = users
         self.roles = roles
         self.lists = lists

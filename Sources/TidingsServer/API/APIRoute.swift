@@ -22,12 +22,32 @@ public struct APIRoute: Sendable {
     public let requirement: Requirement
     public let handler: Handler
 
+    /// The audit log's name for a call that changes state (`users.create`, `users.tokens.rotate`);
+    /// `nil` for reads, which are not audited.
+    public let action: String?
+
     public init(_ method: HTTPRequest.Method, _ path: String, _ requirement: Requirement, _ handler: @escaping Handler)
     {
         self.method = method
         self.path = path
         self.requirement = requirement
         self.handler = handler
+        self.action = Self.action(method, path)
+    }
+
+    /// The path's fixed parts joined by dots, then the verb the method implies; a path that ends
+    /// in a verb of its own (`…/rotate`, `logout`) keeps it.
+    static func action(_ method: HTTPRequest.Method, _ path: String) -> String? {
+        let verb: String
+        switch method {
+        case .post: verb = "create"
+        case .put, .patch: verb = "update"
+        case .delete: verb = "delete"
+        default: return nil
+        }
+        let parts = path.split(separator: "/").filter { !$0.hasPrefix(":") }
+        let named = parts.joined(separator: ".")
+        return ["rotate", "logout"].contains(parts.last ?? "") ? named : "\(named).\(verb)"
     }
 
     /// Refuses a principal that lacks the route's permission; runs before the handler.
@@ -41,12 +61,13 @@ public struct APIRoute: Sendable {
 
 extension RouterMethods where Context == AppRequestContext {
     /// Registers each route behind authentication and its permission check.
-    func mount(_ routes: [APIRoute], authenticator: APIAuthenticator, tokenHeaders: TokenHeaders) {
+    func mount(_ routes: [APIRoute], authenticator: APIAuthenticator, tokenHeaders: TokenHeaders, audit: AuditLog) {
         for route in routes {
             on(RouterPath(route.path), method: route.method) { request, context in
                 let authenticated: AuthenticatedContext
                 do throws(AuthFailure) {
-                    authenticated = try await authenticator.authenticate(request, context: context)
+                    authenticated = try await authenticator.authenticate(
+                        request, context: context, noting: route.action != nil)
                 } catch {
                     // Answered here rather than unwound through the router: floods of bad
                     // credentials should cost as little as possible.
@@ -62,6 +83,10 @@ extension RouterMethods where Context == AppRequestContext {
                         for: error, request: request, logger: context.logger)
                 }
                 if let token = authenticated.token { tokenHeaders.add(for: token, to: &response) }
+                if let action = route.action {
+                    audit.recordCall(
+                        action, route: route, request: request, context: authenticated, status: response.status)
+                }
                 return response
             }
         }

@@ -24,7 +24,11 @@ struct LeakReportController {
         guard let token = body.token, !token.isEmpty, token.utf8.count <= 512 else {
             throw TidingsError.invalidField("token")
         }
-        try await services.tokens.reportLeak(token)
+        let revoked = try await services.tokens.reportLeak(token)
+        services.audit.record(
+            "token.leak_report", revoked == nil ? .failure : .success, actor: .anonymous,
+            clientIP: address?.description, userAgent: request.headers[.userAgent],
+            target: revoked.map { ("token", $0.keyID) })
         return try ok(true, request)
     }
 }

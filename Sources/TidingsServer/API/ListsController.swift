@@ -77,6 +77,7 @@ struct ListsController {
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let body = try await request.decode(as: ListBody.self, context: context)
         let list = try await services.lists.create(try body.draft(over: nil))
+        context.audit?.target = ("list", "\(list.id.rawValue)")
         return try ok(ListJSON(list: list), request)
     }
 

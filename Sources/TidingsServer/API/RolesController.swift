@@ -45,6 +45,7 @@ struct RolesController {
     @Sendable func createUserRole(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let body = try await request.decode(as: UserRoleBody.self, context: context)
         let role = try await services.roles.createUserRole(name: body.name, permissions: body.permissions)
+        context.audit?.target = ("role", "\(role.id.rawValue)")
         return try ok(UserRoleJSON(role: role), request)
     }
 
@@ -58,6 +59,7 @@ struct RolesController {
     @Sendable func createListRole(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let body = try await request.decode(as: ListRoleBody.self, context: context)
         let role = try await services.roles.createListRole(name: body.name, grants: body.grants)
+        context.audit?.target = ("role", "\(role.id.rawValue)")
         return try ok(ListRoleJSON(role: role), request)
     }
 

@@ -72,6 +72,7 @@ struct TokensController {
                 name: name, expiry: body.expiry, scopes: body.scopes, lists: body.lists,
                 allowedCIDRs: body.allowed_cidrs ?? []),
             by: context.principal)
+        context.audit?.target = ("token", issued.token.keyID)
         return try ok(json(issued), request)
     }
 
@@ -106,6 +107,7 @@ struct TokensController {
         let body = try await request.decode(as: RotateBody.self, context: context)
         let issued = try await services.tokens.rotate(
             verified.entry.token.keyID, of: verified.principal.user.id, graceSeconds: body.grace_seconds)
+        context.audit?.target = ("token", issued.token.keyID)
         return try ok(json(issued), request)
     }
 

@@ -80,6 +80,7 @@ struct UsersController {
             status: try body.userStatus() ?? .enabled, userRoleID: RoleID(roleID),
             listRoleID: body.list_role_id.flatMap { $0 > 0 ? RoleID($0) : nil })
         let created = try await services.users.create(creation, by: context.principal)
+        context.audit?.target = ("user", "\(created.user.id.rawValue)")
         var json = try await UserPresenter(services: services).json(created.user)
         json.password = created.token
         return try ok(json, request)

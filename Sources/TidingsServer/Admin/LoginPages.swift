@@ -47,6 +47,18 @@ struct LoginPages {
         return try await page(next: next, error: nil)
     }
 
+    private func recordLogin(
+        _ action: String, _ outcome: AuditEvent.Outcome, username: String?, code: String?, _ request: Request,
+        _ address: IPAddress?, userID: UserID? = nil
+    ) {
+        let actor = AuditEvent.Actor(
+            kind: userID == nil ? .anonymous : .session, userID: userID,
+            username: username.map { String($0.prefix(128)) })
+        services.audit.record(
+            action, outcome, actor: actor, clientIP: address?.description, userAgent: request.headers[.userAgent],
+            code: code)
+    }
+
     /// The login page, answered 429 with `Retry-After` while this address is throttled.
     private func throttledPage(next: String, wait: Int) async throws -> Response {
         var response = try await page(
@@ -140,15 +152,20 @@ struct LoginPages {
             }
         } catch let error as TidingsError {
             // Wrong passwords and wrong setup codes count towards the login throttle.
-            if ["invalid_login", "setup_code_invalid"].contains(error.code),
-                let wait = services.throttle.fail(
-                    .login, address: address, username: username, at: services.clock.now())
-            {
-                return try await throttledPage(next: next, wait: wait)
+            guard ["invalid_login", "setup_code_invalid"].contains(error.code) else {
+                return try await page(next: next, error: error.message)
             }
+            let wait = services.throttle.fail(.login, address: address, username: username, at: services.clock.now())
+            recordLogin(
+                setup ? "login.setup" : "login.password", .failure, username: username, code: error.code, request,
+                address)
+            if let wait { return try await throttledPage(next: next, wait: wait) }
             return try await page(next: next, error: error.message)
         }
         services.throttle.succeed(.login, address: address, username: username)
+        recordLogin(
+            setup ? "login.setup" : "login.password", .success, username: opened.user.username, code: nil, request,
+            address, userID: opened.user.id)
         var response = Response(status: .found, headers: [.location: next])
         response.setCookie(cookie.setting(opened.sessionID))
         return response

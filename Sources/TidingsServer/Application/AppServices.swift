@@ -20,6 +20,8 @@ public final class AppServices: Sendable {
     public let tokenUsage: TokenUsageRecorder
     /// Failed-authentication counts for login, API and the leaked-token report.
     public let throttle: FailureThrottle
+    /// The append-only audit log (credentials.md §8).
+    public let audit: AuditLog
     /// How this process hears of changes made by other instances (PostgreSQL only).
     public let authChanges: (any AuthChangeChannel)?
 
@@ -46,6 +48,10 @@ public final class AppServices: Sendable {
         }
         tokenUsage = usage
         let throttle = FailureThrottle()
+        let auditLogger = Logger(label: "tidings.audit")
+        audit = AuditLog(store: stores.audit, clock: clock) { error in
+            auditLogger.error("could not write audit events", metadata: ["error": "\(String(reflecting: error))"])
+        }
         self.throttle = throttle
         verifier = CredentialVerifier(
             directory: directory, format: format, hasher: hasher, users: stores.users, passwords: passwords,

@@ -35,6 +35,7 @@ public func buildApplication(services: AppServices, logger: Logger) -> Applicati
         logger: logger)
     app.addServices(StartupService(services: services, logger: logger))
     app.addServices(SessionSweeper(services: services, interval: .seconds(3_600), logger: logger))
+    app.addServices(AuditFlushService(audit: services.audit, interval: .seconds(1)))
     app.addServices(
         AuthChangeService(
             services: services, channel: services.authChanges, reloadInterval: .seconds(5), logger: logger))
@@ -70,13 +71,14 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     let authenticator = APIAuthenticator(
         verifier: services.verifier, sessions: services.sessions, cookie: cookie,
         origin: OriginCheck(rootURL: configuration.rootURL),
-        addresses: addresses, throttle: services.throttle, clock: services.clock)
+        addresses: addresses, throttle: services.throttle, audit: services.audit, format: services.tokenFormat,
+        clock: services.clock)
     router.post(
         RouterPath(LeakReportController.path),
         use: LeakReportController(services: services, addresses: addresses).report)
     router.group("api").mount(
         apiRoutes(services: services), authenticator: authenticator,
-        tokenHeaders: TokenHeaders(policy: configuration.tokenPolicy, clock: services.clock))
+        tokenHeaders: TokenHeaders(policy: configuration.tokenPolicy, clock: services.clock), audit: services.audit)
     return router
 }
 
@@ -87,4 +89,5 @@ public func apiRoutes(services: AppServices) -> [APIRoute] {
     return SystemController(services: services).routes + UsersController(services: services).routes
         + ProfileController(services: services, cookie: cookie).routes + RolesController(services: services).routes
         + ListsController(services: services).routes + TokensController(services: services).routes
+        + AuditController(services: services).routes
 }

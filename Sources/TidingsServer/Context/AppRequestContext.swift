@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import Synchronization
 import TidingsCore
 
 /// The context of every request: who is calling, once authentication has run, and from where.
@@ -32,15 +33,21 @@ public struct AuthenticatedContext: ChildRequestContext {
     public let token: Verified?
     /// The client's address: the peer, or the forwarded address behind a trusted proxy.
     public let clientAddress: IPAddress?
+    /// For calls that change state: what the handler acted on, for the audit log.
+    public let audit: AuditNote?
 
     /// The client's address as text.
     public var clientIP: String? { clientAddress?.description }
 
-    init(context: AppRequestContext, principal: Principal, token: Verified?, clientAddress: IPAddress?) {
+    init(
+        context: AppRequestContext, principal: Principal, token: Verified?, clientAddress: IPAddress?,
+        audit: AuditNote?
+    ) {
         self.coreContext = context.coreContext
         self.principal = principal
         self.token = token
         self.clientAddress = clientAddress
+        self.audit = audit
     }
 
     /// Routes never run in a transforming group, so this is never called; it exists because
@@ -50,4 +57,18 @@ public struct AuthenticatedContext: ChildRequestContext {
     public var requestDecoder: APIRequestDecoder { APIRequestDecoder() }
     public var responseEncoder: APIResponseEncoder { APIResponseEncoder() }
     public var maxUploadSize: Int { 1 << 20 }
+}
+
+/// What a state-changing handler acted on, noted for its audit event (a class, so that the
+/// handler's note reaches the route wrapper that writes the event).
+public final class AuditNote: Sendable {
+    private let noted = Mutex<(type: String, id: String)?>(nil)
+
+    public init() {}
+
+    /// The target, e.g. `("token", keyID)`; replaces the one the route's path implies.
+    public var target: (type: String, id: String)? {
+        get { noted.withLock { $0 } }
+        set { noted.withLock { $0 = newValue } }
+    }
 }

@@ -15,6 +15,8 @@ struct APIAuthenticator: Sendable {
     let origin: OriginCheck
     let addresses: ClientAddressResolver
     let throttle: FailureThrottle
+    let audit: AuditLog
+    let format: TokenFormat
     let clock: WallClock
 
     /// Query parameters that carry credentials in other APIs; seeing one means a client is
@@ -23,66 +25,100 @@ struct APIAuthenticator: Sendable {
         "token", "access_token", "api_key", "apikey", "api_token", "auth_token", "password", "api_secret",
     ]
 
-    /// The authenticated context for `request`, or the `AuthFailure` that says why not.
+    /// The authenticated context for `request`, or the `AuthFailure` that says why not (counted
+    /// by the throttle and written to the audit log as it goes).
+    /// `noting`: the route changes state, so the context gets an `AuditNote`.
     func authenticate(
-        _ request: Request, context: AppRequestContext
+        _ request: Request, context: AppRequestContext, noting: Bool = false
     ) async throws(AuthFailure)
         -> AuthenticatedContext
     {
+        let address = addresses.address(of: request, peer: context.channel?.remoteAddress)
+        do {
+            let (principal, token) = try await identify(request, context: context, address: address)
+            return AuthenticatedContext(
+                context: context, principal: principal, token: token, clientAddress: address,
+                audit: noting ? AuditNote() : nil)
+        } catch {
+            throw refused(error, request: request, address: address)
+        }
+    }
+
+    private func identify(
+        _ request: Request, context: AppRequestContext, address: IPAddress?
+    ) async throws(AuthFailure) -> (Principal, Verified?) {
         if !request.uri.query.isNilOrEmpty {
             for (name, _) in request.uri.queryParameters where Self.credentialParameters.contains(name.lowercased()) {
                 throw AuthFailure.credentialsInURL(parameter: String(name))
             }
         }
+        if let header = request.headers.first(where: { $0.name == .authorization })?.value,
+            let credential = try PresentedCredential.parse(authorization: header)
+        {
+            // An Authorization header decides, whatever cookie comes with it.
+            let verified = try await verifier.verify(credential, from: address) { request.headers[.userAgent] }
+            return (verified.principal, verified)
+        }
+        guard let sessionID = cookie.sessionID(in: request) else { throw .credentialsMissing }
         let principal: Principal
-        var token: Verified?
-        let address = addresses.address(of: request, peer: context.channel?.remoteAddress)
-        var credential: PresentedCredential?
-        if let header = request.headers.first(where: { $0.name == .authorization })?.value {
-            do { credential = try PresentedCredential.parse(authorization: header) } catch {
-                throw throttled(error, address: address, username: nil)
-            }
+        do {
+            principal = try await sessions.principal(forSessionID: sessionID)
+        } catch let failure as AuthFailure {
+            throw failure
+        } catch {
+            context.logger.error("session lookup failed", metadata: ["error": "\(String(reflecting: error))"])
+            throw .unavailable
         }
-        if let credential {  // an Authorization header decides, whatever cookie comes with it
-            let verified: Verified
-            do {
-                verified = try await verifier.verify(credential, from: address) { request.headers[.userAgent] }
-            } catch {
-                throw throttled(error, address: address, username: credential.username)
-            }
-            principal = verified.principal
-            token = verified
-        } else if let sessionID = cookie.sessionID(in: request) {
-            do {
-                principal = try await sessions.principal(forSessionID: sessionID)
-            } catch let failure as AuthFailure {
-                throw failure
-            } catch {
-                context.logger.error("session lookup failed", metadata: ["error": "\(String(reflecting: error))"])
-                throw .unavailable
-            }
-            try origin.check(request)
-        } else {
-            throw .credentialsMissing
-        }
-        return AuthenticatedContext(context: context, principal: principal, token: token, clientAddress: address)
+        try origin.check(request)
+        return (principal, nil)
     }
 }
 
 extension APIAuthenticator {
-    /// A failure that suggests guessing counts against the address (and the username at it);
-    /// past the threshold the answer becomes 429 with `Retry-After`. Failures that need the
-    /// right secret (expired, revoked, superseded, disabled, address not allowed) never count.
-    func throttled(_ failure: AuthFailure, address: IPAddress?, username: String?) -> AuthFailure {
+    /// Counts a failure that suggests guessing against the address (and the username at it):
+    /// past the threshold the answer becomes 429 with `Retry-After`. Failures that need the right
+    /// secret (expired, revoked, superseded, disabled, address not allowed) never count. Writes
+    /// the audit event, except for requests without credentials, stale sessions, and the repeats
+    /// of an address already throttled (one `auth.throttled` event marks the start).
+    func refused(_ failure: AuthFailure, request: Request, address: IPAddress?) -> AuthFailure {
+        let claimed = claimed(in: request)
+        let now = clock.now()
+        var answer = failure
+        var action = "auth.failure"
         switch failure {
+        case .credentialsMissing, .sessionInvalid, .tooManyFailures, .unavailable:
+            return failure
         case .invalidCredentials, .credentialsMalformed, .loginUserNotAPI:
-            if let wait = throttle.fail(.api, address: address, username: username, at: clock.now()) {
-                return .tooManyFailures(retryAfter: wait)
+            let alreadyThrottled =
+                throttle.retryAfter(.api, address: address, username: claimed.username, at: now) != nil
+            if let wait = throttle.fail(.api, address: address, username: claimed.username, at: now) {
+                answer = .tooManyFailures(retryAfter: wait)
+                if alreadyThrottled { return answer }
+                action = "auth.throttled"
             }
-            return failure
+        case .tokenSuperseded:
+            action = "token.reuse_after_rotation"
         default:
-            return failure
+            break
         }
+        var details: [String: String] = [:]
+        if let username = claimed.username { details["username"] = String(username.prefix(128)) }
+        audit.record(
+            action, .failure,
+            actor: AuditEvent.Actor(kind: .anonymous, tokenKeyID: claimed.keyID),
+            clientIP: address?.description, userAgent: request.headers[.userAgent],
+            target: claimed.keyID.map { ("token", $0) }, code: failure.error.code, details: details)
+        return answer
+    }
+
+    /// The username and token key id a request's header claims, if they can be read (for the
+    /// throttle and the audit log). The key id is taken only from a well-formed token of this
+    /// instance, so that no part of a password sent by mistake is ever recorded.
+    func claimed(in request: Request) -> (username: String?, keyID: String?) {
+        guard let header = request.headers[.authorization],
+            let credential = try? PresentedCredential.parse(authorization: header)
+        else { return (nil, nil) }
+        return (credential.username, try? format.parse(credential.secret))
     }
 }
 

@@ -7,13 +7,16 @@ struct Migration: Sendable {
     let version: Int
     let name: String
     let statements: [String]
+    /// Statements with no common form (triggers, functions), run after `statements`.
+    var sqliteOnly: [String] = []
+    var postgresOnly: [String] = []
 
     func statements(for flavor: SQLFlavor) -> [String] {
-        statements.map { SchemaDialect.render($0, for: flavor) }
+        statements.map { SchemaDialect.render($0, for: flavor) } + (flavor == .sqlite ? sqliteOnly : postgresOnly)
     }
 
     /// Every migration, in order.
-    static let all: [Migration] = [.initialSchema]
+    static let all: [Migration] = [.initialSchema, .auditLog]
 }
 
 /// The type placeholders of migration statements and what each dialect writes for them.

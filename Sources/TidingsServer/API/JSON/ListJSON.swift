@@ -28,21 +28,21 @@ struct ListJSON: Encodable, Sendable {
         if minimal {
             try container.encodeNil(forKey: .subscriber_statuses)
         } else {
-            try container.encode(SortedCounts(list.subscriberStatuses), forKey: .subscriber_statuses)
+            try container.encode(SortedKeysJSON(list.subscriberStatuses), forKey: .subscriber_statuses)
         }
         try container.encodeNil(forKey: .subscription_created_at)
         try container.encodeNil(forKey: .subscription_updated_at)
     }
 }
 
-/// A string → count object with its keys in sorted order.
-struct SortedCounts: Encodable {
-    let counts: [String: Int]
-    init(_ counts: [String: Int]) { self.counts = counts }
+/// A JSON object with its keys in sorted order (subscriber counts, audit details).
+struct SortedKeysJSON<Value: Encodable & Sendable>: Encodable, Sendable {
+    let values: [String: Value]
+    init(_ values: [String: Value]) { self.values = values }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: DynamicKey.self)
-        for (key, value) in counts.sorted(by: { $0.key < $1.key }) {
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) {
             try container.encode(value, forKey: DynamicKey(stringValue: key))
         }
     }
