@@ -62,3 +62,59 @@ enum CommandOutput {
         for row in rows { print("\(row.id)\t\(row.type)\t\(row.status)\t\(row.role)\t\(row.username)") }
     }
 }
+
+extension CommandOutput {
+    static func printToken(_ token: APIToken, secret: String, services: AppServices, json: Bool) throws {
+        if json {
+            print(
+                try CommandLineJSON.token(
+                    token, secret: secret, policy: services.tokens.policy, now: services.clock.now()))
+            return
+        }
+        print("Token \"\(token.name)\" (id \(token.keyID)) of user \(token.userID):")
+        print("")
+        print("    \(secret)")
+        print("")
+        print("It is shown this once: store it now. Expires: \(token.expiresAt.map(Timestamp.rfc3339) ?? "never").")
+        if let grace = token.graceUntil {
+            print("The previous secret keeps working until \(Timestamp.rfc3339(grace)).")
+        }
+    }
+
+    static func printTokens(_ tokens: [APIToken], services: AppServices, json: Bool) throws {
+        let now = services.clock.now()
+        if json {
+            print(try CommandLineJSON.tokens(tokens, policy: services.tokens.policy, now: now))
+            return
+        }
+        guard !tokens.isEmpty else {
+            print("No tokens.")
+            return
+        }
+        for token in tokens {
+            let state = token.state(at: now, idleLifetime: services.tokens.policy.idleLifetime).rawValue
+            let used =
+                token.lastUsedAt.map { "last used \(Timestamp.rfc3339($0)) from \(token.lastUsedIP ?? "?")" }
+                ?? "never used"
+            print(
+                "\(token.keyID)  \(token.name)  \(token.display)  \(state)  expires \(token.expiresAt.map(Timestamp.rfc3339) ?? "never")  \(used)"
+            )
+        }
+    }
+
+    static func printAudit(_ events: [AuditEvent], json: Bool) throws {
+        if json {
+            print(try CommandLineJSON.auditEvents(events))
+            return
+        }
+        for event in events {
+            let actor = event.actor.username ?? event.actor.tokenKeyID ?? event.actor.kind.rawValue
+            let target = event.targetType.map { " \($0) \(event.targetID ?? "")" } ?? ""
+            let call = event.method.map { " \($0) \(event.route ?? "") → \(event.status.map(String.init) ?? "")" } ?? ""
+            let code = event.code.map { " [\($0)]" } ?? ""
+            print(
+                "\(Timestamp.rfc3339(event.at))  \(event.outcome.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0))  \(event.action)  by \(actor)\(event.clientIP.map { " from \($0)" } ?? "")\(target)\(call)\(code)"
+            )
+        }
+    }
+}

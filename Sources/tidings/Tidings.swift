@@ -27,7 +27,7 @@ struct Tidings: AsyncParsableCommand {
               TIDINGS_LOG_LEVEL           trace|debug|info|notice|warning|error (default info)
             """,
         version: TidingsVersion.current,
-        subcommands: [Serve.self, Install.self, Upgrade.self, Users.self],
+        subcommands: [Serve.self, Install.self, Upgrade.self, Users.self, Tokens.self, Audit.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -45,7 +45,12 @@ struct GlobalOptions: ParsableArguments {
         let configuration = try load()
         try await Database.withEngine(configuration, logger: logger(configuration)) { engine in
             try await Database.migrate(engine)
-            try await body(try AppServices(configuration: configuration, engine: engine))
+            let services = try AppServices(configuration: configuration, engine: engine)
+            try await body(services)
+            // Before the process exits: the audit events it queued, and a word to running
+            // instances on PostgreSQL that users or tokens may have changed.
+            await services.audit.flush()
+            try? await services.authChanges?.announce()
         }
     }
 

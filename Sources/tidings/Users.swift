@@ -49,6 +49,7 @@ struct CreateUser: AsyncParsableCommand {
                     username: username, email: email ?? "\(username.lowercased())@localhost", password: password,
                     passwordLogin: type == .user, type: type, status: .enabled, userRoleID: role.id),
                 by: nil)
+            services.audit.recordCommand("users.create", target: ("user", "\(created.user.id.rawValue)"))
             try CommandOutput.printCreated(created, role: role, json: json)
         }
     }
