@@ -20,6 +20,8 @@ public enum AuthFailure: Error, Sendable, Equatable {
     case sessionInvalid
     /// A cookie-authenticated change that does not come from this site's pages.
     case crossSiteRequest
+    /// The instance requires TOTP and this session's user has not enrolled yet.
+    case twoFactorRequired
     /// Too many failures from this address (or for this username from it): wait `retryAfter` seconds.
     case tooManyFailures(retryAfter: Int)
     /// The users and tokens could not be read (the database is down); the cause is logged.
@@ -90,6 +92,12 @@ public enum AuthFailure: Error, Sendable, Equatable {
             return TidingsError(
                 .forbidden, code: "csrf_failed",
                 message: "cross-site request refused: a cookie-authenticated change must come from this site's pages")
+        case .twoFactorRequired:
+            return TidingsError(
+                .forbidden, code: "twofa_required",
+                message:
+                    "this instance requires two-factor authentication: enrol first (GET /api/users/{id}/twofa/totp, then PUT /api/users/{id}/twofa)"
+            )
         case .tooManyFailures(let seconds):
             return TidingsError(
                 .tooManyRequests(retryAfterSeconds: seconds), code: "too_many_failures",

@@ -39,6 +39,13 @@ public final class SessionService: Sendable {
     ) async throws
         -> Opened
     {
+        let user = try await checkPassword(username: username, password: password)
+        return try await open(for: user, clientIP: clientIP, userAgent: userAgent)
+    }
+
+    /// The login user whose password this is (the first factor), without opening a session: a
+    /// user enrolled in TOTP must pass the second step first. Fails like `login`.
+    public func checkPassword(username: String, password: String) async throws -> User {
         let username = username.trimmingCharacters(in: .whitespacesAndNewlines)
         let user = try await stores.users.user(username: username)
         let hash = try await user.asyncFlatMap { try await stores.users.passwordHash(userID: $0.id) }
@@ -52,14 +59,13 @@ public final class SessionService: Sendable {
         guard matches, let user, user.type == .user, user.passwordLogin, user.status == .enabled else {
             throw Self.invalidLogin
         }
-        let now = clock.now()
-        try await stores.users.recordLogin(userID: user.id, at: now)
-        directory.invalidate()
-        return try await open(for: user, clientIP: clientIP, userAgent: userAgent)
+        return user
     }
 
     /// Opens a session for a user already proven (after login or first-run setup).
     public func open(for user: User, clientIP: String?, userAgent: String?) async throws -> Opened {
+        try await stores.users.recordLogin(userID: user.id, at: clock.now())
+        directory.invalidate()
         let now = clock.now()
         let sessionID = Base62.random(count: 32)
         let expiresAt = now.addingTimeInterval(policy.absoluteLifetime)

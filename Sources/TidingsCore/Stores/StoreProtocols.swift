@@ -155,12 +155,14 @@ public struct Stores: Sendable {
     public let tokens: any TokenStore
     public let sessions: any SessionStore
     public let audit: any AuditStore
+    public let twoFactor: any TwoFactorStore
 
     public init(
         users: any UserStore, roles: any RoleStore, lists: any ListStore, tokens: any TokenStore,
-        sessions: any SessionStore, audit: any AuditStore
+        sessions: any SessionStore, audit: any AuditStore, twoFactor: any TwoFactorStore
     ) {
         self.audit = audit
+        self.twoFactor = twoFactor
         self.users = users
         self.roles = roles
         self.lists = lists

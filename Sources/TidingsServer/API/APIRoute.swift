@@ -50,6 +50,11 @@ public struct APIRoute: Sendable {
         return ["rotate", "logout"].contains(parts.last ?? "") ? named : "\(named).\(verb)"
     }
 
+    /// Routes a session may use before it enrols in TOTP when the instance requires it.
+    static let allowedBeforeTwoFactor: Set<String> = [
+        "users/:id/twofa/totp", "users/:id/twofa", "profile", "logout", "config", "health",
+    ]
+
     /// Refuses a principal that lacks the route's permission; runs before the handler.
     @inline(__always)
     func checkRequirement(_ principal: Principal) throws {
@@ -61,7 +66,10 @@ public struct APIRoute: Sendable {
 
 extension RouterMethods where Context == AppRequestContext {
     /// Registers each route behind authentication and its permission check.
-    func mount(_ routes: [APIRoute], authenticator: APIAuthenticator, tokenHeaders: TokenHeaders, audit: AuditLog) {
+    func mount(
+        _ routes: [APIRoute], authenticator: APIAuthenticator, tokenHeaders: TokenHeaders, audit: AuditLog,
+        requireTwoFactor: Bool
+    ) {
         for route in routes {
             on(RouterPath(route.path), method: route.method) { request, context in
                 let authenticated: AuthenticatedContext
@@ -72,6 +80,12 @@ extension RouterMethods where Context == AppRequestContext {
                     // Answered here rather than unwound through the router: floods of bad
                     // credentials should cost as little as possible.
                     return ErrorMiddleware<AppRequestContext>.response(for: error)
+                }
+                if requireTwoFactor, case .session = authenticated.principal.credential,
+                    authenticated.principal.user.twoFactor == .none,
+                    !APIRoute.allowedBeforeTwoFactor.contains(route.path)
+                {
+                    return ErrorMiddleware<AppRequestContext>.response(for: AuthFailure.twoFactorRequired)
                 }
                 var response: Response
                 do {

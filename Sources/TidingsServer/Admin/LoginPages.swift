@@ -18,6 +18,8 @@ struct LoginPages {
         router.get("admin", use: landing)
         router.get("admin/**", use: landing)
         router.post("admin/logout", use: logout)
+        router.get("admin/login/twofa", use: showSecondStep)
+        router.post("admin/login/twofa", use: submitSecondStep)
     }
 
     struct LoginForm: Decodable {
@@ -47,7 +49,7 @@ struct LoginPages {
         return try await page(next: next, error: nil)
     }
 
-    private func recordLogin(
+    func recordLogin(
         _ action: String, _ outcome: AuditEvent.Outcome, username: String?, code: String?, _ request: Request,
         _ address: IPAddress?, userID: UserID? = nil
     ) {
@@ -60,7 +62,7 @@ struct LoginPages {
     }
 
     /// The login page, answered 429 with `Retry-After` while this address is throttled.
-    private func throttledPage(next: String, wait: Int) async throws -> Response {
+    func throttledPage(next: String, wait: Int) async throws -> Response {
         var response = try await page(
             next: next, error: "Too many failed attempts. Try again in \(wait) seconds.")
         response.status = .tooManyRequests
@@ -146,9 +148,14 @@ struct LoginPages {
                     password: form.password ?? "")
                 opened = try await services.sessions.open(for: user, clientIP: context.clientIP, userAgent: userAgent)
             } else {
-                opened = try await services.sessions.login(
-                    username: form.username ?? "", password: form.password ?? "", clientIP: context.clientIP,
-                    userAgent: userAgent)
+                let user = try await services.sessions.checkPassword(
+                    username: form.username ?? "", password: form.password ?? "")
+                if user.twoFactor == .totp {  // the password was right; the code comes next
+                    services.throttle.succeed(.login, address: address, username: username)
+                    recordLogin("login.password", .success, username: user.username, code: nil, request, address)
+                    return pendingSecondStep(for: user, next: next)
+                }
+                opened = try await services.sessions.open(for: user, clientIP: context.clientIP, userAgent: userAgent)
             }
         } catch let error as TidingsError {
             // Wrong passwords and wrong setup codes count towards the login throttle.

@@ -22,6 +22,9 @@ public final class AppServices: Sendable {
     public let throttle: FailureThrottle
     /// The append-only audit log (credentials.md §8).
     public let audit: AuditLog
+    public let twoFactor: TwoFactorService
+    /// Seals the short-lived cookie between the password and the TOTP step of a login.
+    public let pendingLogins: SecretBox
     /// How this process hears of changes made by other instances (PostgreSQL only).
     public let authChanges: (any AuthChangeChannel)?
 
@@ -72,6 +75,10 @@ public final class AppServices: Sendable {
         self.users = users
         roles = RoleService(stores: stores, directory: directory, clock: clock)
         lists = ListService(stores: stores, directory: directory, clock: clock)
+        twoFactor = TwoFactorService(
+            stores: stores, directory: directory, passwords: passwords, box: SecretBox(serverKey: key, purpose: "totp"),
+            issuer: "Tidings", clock: clock)
+        pendingLogins = SecretBox(serverKey: key, purpose: "pending login")
         setup = FirstRunSetup(stores: stores, users: users, clock: clock)
     }
 }

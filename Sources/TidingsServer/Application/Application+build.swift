@@ -78,7 +78,8 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
         use: LeakReportController(services: services, addresses: addresses).report)
     router.group("api").mount(
         apiRoutes(services: services), authenticator: authenticator,
-        tokenHeaders: TokenHeaders(policy: configuration.tokenPolicy, clock: services.clock), audit: services.audit)
+        tokenHeaders: TokenHeaders(policy: configuration.tokenPolicy, clock: services.clock), audit: services.audit,
+        requireTwoFactor: configuration.requireTwoFactor)
     return router
 }
 
@@ -89,5 +90,5 @@ public func apiRoutes(services: AppServices) -> [APIRoute] {
     return SystemController(services: services).routes + UsersController(services: services).routes
         + ProfileController(services: services, cookie: cookie).routes + RolesController(services: services).routes
         + ListsController(services: services).routes + TokensController(services: services).routes
-        + AuditController(services: services).routes
+        + AuditController(services: services).routes + TwoFactorController(services: services).routes
 }

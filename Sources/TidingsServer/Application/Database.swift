@@ -40,8 +40,18 @@ public enum Database {
     /// Creates or upgrades the schema and the Super Admin role; returns the versions applied.
     @discardableResult
     public static func migrate(_ engine: any DatabaseEngine, clock: WallClock = .system) async throws -> [Int] {
-        let applied = try await Migrator(engine: engine).migrate(at: clock.now())
-        try await SQLStore(engine: engine).ensureSuperAdminRole(at: clock.now())
-        return applied
+        // Two processes starting on one new SQLite file can meet SQLITE_BUSY outside the busy
+        // timeout (while one converts the file to WAL); the migration is idempotent, so retry.
+        var attempt = 0
+        while true {
+            do {
+                let applied = try await Migrator(engine: engine).migrate(at: clock.now())
+                try await SQLStore(engine: engine).ensureSuperAdminRole(at: clock.now())
+                return applied
+            } catch  where engine.flavor == .sqlite && attempt < 5 && "\(error)".contains("busy") {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(200 * attempt))
+            }
+        }
     }
 }

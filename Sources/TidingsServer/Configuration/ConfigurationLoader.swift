@@ -24,6 +24,7 @@ public enum ConfigurationLoader {
             var token_max_lifetime_days: Int?
             var token_idle_days: Int?
             var token_allow_no_expiry: Bool?
+            var require_twofa: Bool?
         }
         struct Admin: Decodable {
             var user: String?
@@ -71,6 +72,7 @@ public enum ConfigurationLoader {
         if let value = file.security?.token_max_lifetime_days { configuration.tokenMaxLifetimeDays = value }
         if let value = file.security?.token_idle_days { configuration.tokenIdleDays = value }
         if let value = file.security?.token_allow_no_expiry { configuration.tokenAllowNoExpiry = value }
+        if let value = file.security?.require_twofa { configuration.requireTwoFactor = value }
         if let value = file.admin?.user { configuration.adminUser = value }
         if let value = file.admin?.password { configuration.adminPassword = value }
         if let path = file.admin?.password_file { configuration.adminPassword = try readSecret(path) }
@@ -103,12 +105,15 @@ public enum ConfigurationLoader {
         }
         if let value = try days("TIDINGS_TOKEN_MAX_LIFETIME_DAYS") { configuration.tokenMaxLifetimeDays = value }
         if let value = try days("TIDINGS_TOKEN_IDLE_DAYS") { configuration.tokenIdleDays = value }
-        if let text = try value("TIDINGS_TOKEN_ALLOW_NO_EXPIRY") {
+        func flag(_ name: String) throws -> Bool? {
+            guard let text = try value(name) else { return nil }
             guard let flag = ["true": true, "1": true, "false": false, "0": false][text.lowercased()] else {
-                throw ConfigurationError.invalid("TIDINGS_TOKEN_ALLOW_NO_EXPIRY", "true or false")
+                throw ConfigurationError.invalid(name, "true or false")
             }
-            configuration.tokenAllowNoExpiry = flag
+            return flag
         }
+        if let value = try flag("TIDINGS_TOKEN_ALLOW_NO_EXPIRY") { configuration.tokenAllowNoExpiry = value }
+        if let value = try flag("TIDINGS_REQUIRE_TWOFA") { configuration.requireTwoFactor = value }
         if let text = try value("TIDINGS_TRUSTED_PROXIES") {
             configuration.trustedProxies = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }

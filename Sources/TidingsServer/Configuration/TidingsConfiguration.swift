@@ -38,6 +38,9 @@ public struct TidingsConfiguration: Sendable {
     /// Proxies whose `X-Forwarded-For` is believed (`TIDINGS_TRUSTED_PROXIES`, comma-separated
     /// addresses or CIDRs; default none: the socket's peer is the client).
     public var trustedProxies: [String] = []
+    /// Whether every login user must use TOTP (`TIDINGS_REQUIRE_TWOFA`, default false): until it
+    /// enrols, a session may only reach the enrolment routes, its profile and logout.
+    public var requireTwoFactor: Bool = false
 
     public init() {}
 
