@@ -24,6 +24,12 @@ struct Tidings: AsyncParsableCommand {
               TIDINGS_ADMIN_PASSWORD(_FILE)
               TIDINGS_TOKEN_PREFIX        API token prefix (default tdg_)
               TIDINGS_BCRYPT_COST         bcrypt cost (default 12)
+              TIDINGS_TOKEN_DEFAULT_LIFETIME_DAYS  a new token's lifetime (default 90)
+              TIDINGS_TOKEN_MAX_LIFETIME_DAYS      the longest lifetime a token may get (default 365)
+              TIDINGS_TOKEN_IDLE_DAYS     a token unused this long stops working (default 365)
+              TIDINGS_TOKEN_ALLOW_NO_EXPIRY  allow tokens that never expire (default false)
+              TIDINGS_TRUSTED_PROXIES     proxies whose X-Forwarded-For is believed (addresses/CIDRs)
+              TIDINGS_REQUIRE_TWOFA       every login user must enrol in TOTP (default false)
               TIDINGS_LOG_LEVEL           trace|debug|info|notice|warning|error (default info)
             """,
         version: TidingsVersion.current,
