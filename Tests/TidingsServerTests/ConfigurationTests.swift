@@ -71,7 +71,10 @@ import TidingsServer
         "bad values are refused with the name of the setting",
         arguments: [
             ["TIDINGS_HTTP_ADDRESS": "nonsense"], ["TIDINGS_HTTP_ADDRESS": "host:99999"],
-            ["TIDINGS_DATABASE_URL": "mysql://x"], ["TIDINGS_BCRYPT_COST": "twelve"],
+            ["TIDINGS_DATABASE_URL": "mysql://x"], ["TIDINGS_BCRYPT_COST": "twelve"], ["TIDINGS_BCRYPT_COST": "4"],
+            ["TIDINGS_TOKEN_MAX_LIFETIME_DAYS": "0"], ["TIDINGS_TOKEN_DEFAULT_LIFETIME_DAYS": "400"],
+            ["TIDINGS_TOKEN_IDLE_DAYS": "soon"], ["TIDINGS_TRUSTED_PROXIES": "proxy.local"],
+            ["TIDINGS_REQUIRE_TWOFA": "maybe"], ["TIDINGS_TOKEN_ALLOW_NO_EXPIRY": "yes please"],
         ])
     func invalid(environment: [String: String]) throws {
         #expect(throws: ConfigurationError.self) {
@@ -99,5 +102,22 @@ import TidingsServer
         #expect(throws: ConfigurationError.self) {
             try SecretKeyFile.key(configured: "short", dataDirectory: directory)
         }
+    }
+
+    @Test("token, proxy and two-factor settings come from the environment")
+    func securitySettings() throws {
+        let configuration = try ConfigurationLoader.load(
+            file: nil,
+            environment: [
+                "TIDINGS_TOKEN_DEFAULT_LIFETIME_DAYS": "30", "TIDINGS_TOKEN_MAX_LIFETIME_DAYS": "60",
+                "TIDINGS_TOKEN_IDLE_DAYS": "10", "TIDINGS_TOKEN_ALLOW_NO_EXPIRY": "true",
+                "TIDINGS_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8,::1", "TIDINGS_REQUIRE_TWOFA": "1",
+            ])
+        #expect(configuration.tokenPolicy.defaultLifetime == 30 * 86_400)
+        #expect(configuration.tokenPolicy.maximumLifetime == 60 * 86_400)
+        #expect(configuration.tokenPolicy.idleLifetime == 10 * 86_400)
+        #expect(configuration.tokenPolicy.allowsNoExpiry)
+        #expect(configuration.trustedProxyNetworks.map(\.description) == ["127.0.0.1/32", "10.0.0.0/8", "::1/128"])
+        #expect(configuration.requireTwoFactor)
     }
 }

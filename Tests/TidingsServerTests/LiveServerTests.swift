@@ -115,7 +115,7 @@ import TidingsTestSupport
     func loginUserFromCLI() async throws {
         let binary = try TidingsBinary.locate()
         try await TestBackend.sqlite.withFreshDatabase { configuration in
-            let environment = ["TIDINGS_DATA_DIR": configuration.dataDirectory, "TIDINGS_BCRYPT_COST": "4"]
+            let environment = ["TIDINGS_DATA_DIR": configuration.dataDirectory]
             let file = "\(configuration.dataDirectory)/password.txt"
             try "file password 1\n".write(toFile: file, atomically: true, encoding: .utf8)
             let created = try binary.run(

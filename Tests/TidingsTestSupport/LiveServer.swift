@@ -70,7 +70,6 @@ public final class LiveServer: @unchecked Sendable {
         environment["TIDINGS_DATA_DIR"] = dataDirectory
         environment["TIDINGS_HTTP_ADDRESS"] = "127.0.0.1:\(port)"
         environment["TIDINGS_ROOT_URL"] = baseURL
-        environment["TIDINGS_BCRYPT_COST"] = "4"
         for (key, value) in extra { environment[key] = value }
         self.environment = environment
         logPath = "\(dataDirectory)/server.log"

@@ -95,9 +95,26 @@ public final class FailureThrottle: Sendable {
     /// Records a failure; returns the seconds to wait when this failure crossed a threshold.
     @discardableResult
     public func fail(_ scope: Scope, address: IPAddress?, username: String?, at now: Date) -> Int? {
+        record(scope, address: address, username: username, at: now).retryAfter
+    }
+
+    /// What one failure did.
+    public struct Verdict: Sendable, Equatable {
+        /// Seconds to wait, when this failure is over a threshold.
+        public let retryAfter: Int?
+        /// The address (or the username at it) was already throttled before this failure.
+        public let wasThrottled: Bool
+    }
+
+    /// Records a failure and says whether the caller was throttled before it: one lock, for the
+    /// path that answers floods.
+    public func record(_ scope: Scope, address: IPAddress?, username: String?, at now: Date) -> Verdict {
         let limits = limit(scope)
         let keys = keys(scope, address: address, username: username)
         return counts.withLock { counts in
+            let wasThrottled = keys.direct.contains { key in
+                (active(counts[key], now, scope)?.blockedUntil).map { $0 > now } ?? false
+            }
             if counts.count >= capacity { Self.evict(&counts, now: now, keeping: capacity / 2) }
             var wait: TimeInterval = 0
             let usernameUnderAttack: Bool = {
@@ -121,7 +138,7 @@ public final class FailureThrottle: Sendable {
                 }
                 counts[key] = count
             }
-            return wait > 0 ? Int(wait.rounded(.up)) : nil
+            return Verdict(retryAfter: wait > 0 ? Int(wait.rounded(.up)) : nil, wasThrottled: wasThrottled)
         }
     }
 
@@ -140,7 +157,7 @@ public final class FailureThrottle: Sendable {
     ) -> (
         address: Key?, pair: Key?, username: Key?, direct: [Key]
     ) {
-        let name = username.map { String($0.lowercased().prefix(256)) }
+        let name = username.map { $0.utf8.count <= 256 ? $0.lowercased() : String($0.prefix(256)).lowercased() }
         let addressKey = address.map { Key(scope: scope, kind: .address, address: $0, username: nil) }
         let pairKey = name.map { Key(scope: scope, kind: .pair, address: address, username: $0) }
         let usernameKey = name.map { Key(scope: scope, kind: .username, address: nil, username: $0) }

@@ -138,6 +138,9 @@ public enum ConfigurationLoader {
             throw ConfigurationError.invalid(
                 "TIDINGS_TOKEN_DEFAULT_LIFETIME_DAYS", "at most TIDINGS_TOKEN_MAX_LIFETIME_DAYS")
         }
+        guard (12...16).contains(configuration.bcryptCost) else {
+            throw ConfigurationError.invalid("TIDINGS_BCRYPT_COST", "12 to 16 (credentials.md §7: never below 12)")
+        }
         for proxy in configuration.trustedProxies where CIDRBlock(proxy) == nil {
             throw ConfigurationError.invalid(
                 "TIDINGS_TRUSTED_PROXIES", "addresses or CIDRs, comma-separated (\(proxy))")

@@ -34,18 +34,21 @@ struct APIAuthenticator: Sendable {
         -> AuthenticatedContext
     {
         let address = addresses.address(of: request, peer: context.channel?.remoteAddress)
+        var credential: PresentedCredential?
         do {
-            let (principal, token) = try await identify(request, context: context, address: address)
+            let (principal, token) = try await identify(
+                request, context: context, address: address, credential: &credential)
             return AuthenticatedContext(
                 context: context, principal: principal, token: token, clientAddress: address,
                 audit: noting ? AuditNote() : nil)
         } catch {
-            throw refused(error, request: request, address: address)
+            throw refused(error, credential: credential, request: request, address: address)
         }
     }
 
+    /// Who is calling; `credential` is set as soon as the header is read, for `refused`.
     private func identify(
-        _ request: Request, context: AppRequestContext, address: IPAddress?
+        _ request: Request, context: AppRequestContext, address: IPAddress?, credential: inout PresentedCredential?
     ) async throws(AuthFailure) -> (Principal, Verified?) {
         if !request.uri.query.isNilOrEmpty {
             for (name, _) in request.uri.queryParameters where Self.credentialParameters.contains(name.lowercased()) {
@@ -53,10 +56,11 @@ struct APIAuthenticator: Sendable {
             }
         }
         if let header = request.headers.first(where: { $0.name == .authorization })?.value,
-            let credential = try PresentedCredential.parse(authorization: header)
+            let presented = try PresentedCredential.parse(authorization: header)
         {
             // An Authorization header decides, whatever cookie comes with it.
-            let verified = try await verifier.verify(credential, from: address) { request.headers[.userAgent] }
+            credential = presented
+            let verified = try await verifier.verify(presented, from: address) { request.headers[.userAgent] }
             return (verified.principal, verified)
         }
         guard let sessionID = cookie.sessionID(in: request) else { throw .credentialsMissing }
@@ -80,20 +84,19 @@ extension APIAuthenticator {
     /// secret (expired, revoked, superseded, disabled, address not allowed) never count. Writes
     /// the audit event, except for requests without credentials, stale sessions, and the repeats
     /// of an address already throttled (one `auth.throttled` event marks the start).
-    func refused(_ failure: AuthFailure, request: Request, address: IPAddress?) -> AuthFailure {
-        let claimed = claimed(in: request)
-        let now = clock.now()
+    func refused(
+        _ failure: AuthFailure, credential: PresentedCredential?, request: Request, address: IPAddress?
+    ) -> AuthFailure {
         var answer = failure
         var action = "auth.failure"
         switch failure {
         case .credentialsMissing, .sessionInvalid, .tooManyFailures, .unavailable:
             return failure
         case .invalidCredentials, .credentialsMalformed, .loginUserNotAPI:
-            let alreadyThrottled =
-                throttle.retryAfter(.api, address: address, username: claimed.username, at: now) != nil
-            if let wait = throttle.fail(.api, address: address, username: claimed.username, at: now) {
+            let verdict = throttle.record(.api, address: address, username: credential?.username, at: clock.now())
+            if let wait = verdict.retryAfter {
                 answer = .tooManyFailures(retryAfter: wait)
-                if alreadyThrottled { return answer }
+                if verdict.wasThrottled { return answer }  // the flood goes on: no event per request
                 action = "auth.throttled"
             }
         case .tokenSuperseded:
@@ -101,24 +104,16 @@ extension APIAuthenticator {
         default:
             break
         }
+        // The key id only from a well-formed token of this instance, so that no part of a
+        // password sent by mistake is ever recorded.
+        let keyID = credential.flatMap { try? format.parse($0.secret) }
         var details: [String: String] = [:]
-        if let username = claimed.username { details["username"] = String(username.prefix(128)) }
+        if let username = credential?.username { details["username"] = String(username.prefix(128)) }
         audit.record(
-            action, .failure,
-            actor: AuditEvent.Actor(kind: .anonymous, tokenKeyID: claimed.keyID),
+            action, .failure, actor: AuditEvent.Actor(kind: .anonymous, tokenKeyID: keyID),
             clientIP: address?.description, userAgent: request.headers[.userAgent],
-            target: claimed.keyID.map { ("token", $0) }, code: failure.error.code, details: details)
+            target: keyID.map { ("token", $0) }, code: failure.error.code, details: details)
         return answer
-    }
-
-    /// The username and token key id a request's header claims, if they can be read (for the
-    /// throttle and the audit log). The key id is taken only from a well-formed token of this
-    /// instance, so that no part of a password sent by mistake is ever recorded.
-    func claimed(in request: Request) -> (username: String?, keyID: String?) {
-        guard let header = request.headers[.authorization],
-            let credential = try? PresentedCredential.parse(authorization: header)
-        else { return (nil, nil) }
-        return (credential.username, try? format.parse(credential.secret))
     }
 }
 
