@@ -23,7 +23,7 @@ struct Tidings: AsyncParsableCommand {
               TIDINGS_ADMIN_USER          Super Admin created on first start when no login user exists
               TIDINGS_ADMIN_PASSWORD(_FILE)
               TIDINGS_TOKEN_PREFIX        API token prefix (default tdg_)
-              TIDINGS_BCRYPT_COST         bcrypt cost (default 12)
+              TIDINGS_BCRYPT_COST         bcrypt cost, 12-16 (default 12)
               TIDINGS_TOKEN_DEFAULT_LIFETIME_DAYS  a new token's lifetime (default 90)
               TIDINGS_TOKEN_MAX_LIFETIME_DAYS      the longest lifetime a token may get (default 365)
               TIDINGS_TOKEN_IDLE_DAYS     a token unused this long stops working (default 365)

@@ -101,4 +101,27 @@ import TidingsTestSupport
             #expect(elsewhere.status == .ok)
         }
     }
+
+    @Test("a session cannot be used to guess its user's password", arguments: TestBackend.enabled)
+    func passwordChecksBehindASession(backend: TestBackend) async throws {
+        let now = Date()
+        try await TestApp.run(backend, clock: WallClock { now }) { app in
+            try await app.makeLoginUser("alice", password: "alice password")
+            var session = HTTPFields.session(try await app.sessionID("alice", password: "alice password"))
+            session[.origin] = "http://127.0.0.1:9000"
+            var statuses: [HTTPResponse.Status] = []
+            for index in 0..<8 {
+                let response = try await app.request(
+                    .put, "/api/profile", headers: session,
+                    json: ["name": "Alice", "password": "new password 1", "current_password": "guess \(index)"])
+                statuses.append(response.status)
+            }
+            #expect(statuses.prefix(5).allSatisfy { $0 == .badRequest }, "\(statuses)")
+            #expect(statuses.suffix(3).allSatisfy { $0 == .tooManyRequests }, "\(statuses)")
+            let right = try await app.request(
+                .put, "/api/profile", headers: session,
+                json: ["name": "Alice", "password": "new password 1", "current_password": "alice password"])
+            #expect(right.status == .tooManyRequests, "even the right password waits out the back-off")
+        }
+    }
 }

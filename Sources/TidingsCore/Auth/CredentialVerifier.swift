@@ -93,7 +93,7 @@ public final class CredentialVerifier: Sendable {
     /// It costs a password hash, so it is throttled like a login attempt: once the address (or
     /// the username at it) is throttled, no hash is computed at all.
     private func passwordMistake(_ credential: PresentedCredential, from address: IPAddress?) async -> AuthFailure {
-        if let wait = throttle?.retryAfter(.api, address: address, username: credential.username, at: clock.now()) {
+        if let wait = throttle?.retryAfter(.login, address: address, username: credential.username, at: clock.now()) {
             return .tooManyFailures(retryAfter: wait)
         }
         guard let username = credential.username,

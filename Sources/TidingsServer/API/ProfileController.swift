@@ -31,9 +31,14 @@ struct ProfileController {
         let body = try await request.decode(as: ProfileBody.self, context: context)
         var keeping: String?
         if case .session(let hash) = context.principal.credential { keeping = hash }
-        let user = try await services.users.updateProfile(
-            of: context.principal, name: body.name, email: body.email, password: body.password,
-            currentPassword: body.current_password, keepingSession: keeping)
+        let user = try await services.throttledCheck(
+            username: context.principal.user.username, address: context.clientAddress,
+            isFailure: { $0.details["field"] == "current_password" }
+        ) {
+            try await services.users.updateProfile(
+                of: context.principal, name: body.name, email: body.email, password: body.password,
+                currentPassword: body.current_password, keepingSession: keeping)
+        }
         return try ok(try await UserPresenter(services: services).json(user), request)
     }
 

@@ -52,14 +52,24 @@ struct TwoFactorController {
         let body = try await Self.decode(EnableBody.self, request, context)
         guard let secret = body.secret, !secret.isEmpty else { throw TidingsError.invalidField("secret") }
         guard let code = body.code, !code.isEmpty else { throw TidingsError.invalidField("code") }
-        try await services.twoFactor.enable(for: user, secret: secret, code: code)
+        try await services.throttledCheck(
+            username: user.username, address: context.clientAddress,
+            isFailure: { $0.code == TwoFactorService.invalidCode.code }
+        ) {
+            try await services.twoFactor.enable(for: user, secret: secret, code: code)
+        }
         return try ok(true, request)
     }
 
     @Sendable func disable(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try await services.users.user(UserID(try context.id()))
         let body = try await Self.decode(DisableBody.self, request, context)
-        try await services.twoFactor.disable(for: user, by: context.principal, password: body.password)
+        try await services.throttledCheck(
+            username: context.principal.user.username, address: context.clientAddress,
+            isFailure: { $0.code == "invalid_password" }
+        ) {
+            try await services.twoFactor.disable(for: user, by: context.principal, password: body.password)
+        }
         return try ok(true, request)
     }
 

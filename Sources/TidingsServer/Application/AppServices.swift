@@ -18,6 +18,8 @@ public final class AppServices: Sendable {
     public let setup: FirstRunSetup
     public let clock: WallClock
     public let tokenUsage: TokenUsageRecorder
+    /// The keyed hash of tokens and session ids (also used for audit fingerprints).
+    public let secretHasher: SecretHasher
     /// Failed-authentication counts for login, API and the leaked-token report.
     public let throttle: FailureThrottle
     /// The append-only audit log (credentials.md §8).
@@ -36,6 +38,7 @@ public final class AppServices: Sendable {
         self.stores = stores
         let key = try SecretKeyFile.key(configured: configuration.secretKey, dataDirectory: configuration.dataDirectory)
         let hasher = SecretHasher(key: key)
+        secretHasher = hasher
         let passwords = BcryptPasswordHasher(cost: configuration.bcryptCost)
         let changes = (engine as? PostgresEngine).map {
             PostgresAuthChannel(engine: $0, logger: Logger(label: "tidings.auth"))

@@ -72,6 +72,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
         verifier: services.verifier, sessions: services.sessions, cookie: cookie,
         origin: OriginCheck(rootURL: configuration.rootURL),
         addresses: addresses, throttle: services.throttle, audit: services.audit, format: services.tokenFormat,
+        hasher: services.secretHasher,
         clock: services.clock)
     router.post(
         RouterPath(LeakReportController.path),

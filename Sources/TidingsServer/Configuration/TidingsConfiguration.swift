@@ -21,7 +21,7 @@ public struct TidingsConfiguration: Sendable {
     public var adminPassword: String?
     /// The prefix of API tokens (`TIDINGS_TOKEN_PREFIX`, default `tdg_`).
     public var tokenPrefix: String = "tdg_"
-    /// bcrypt cost (`TIDINGS_BCRYPT_COST`, 12–15; tests may lower it through code only).
+    /// bcrypt cost (`TIDINGS_BCRYPT_COST`, 12–16; tests may lower it through code only).
     public var bcryptCost: Int = 12
     /// Log level (`TIDINGS_LOG_LEVEL`: trace, debug, info, notice, warning, error).
     public var logLevel: String = "info"

@@ -17,6 +17,7 @@ struct APIAuthenticator: Sendable {
     let throttle: FailureThrottle
     let audit: AuditLog
     let format: TokenFormat
+    let hasher: SecretHasher
     let clock: WallClock
 
     /// Query parameters that carry credentials in other APIs; seeing one means a client is
@@ -93,7 +94,10 @@ extension APIAuthenticator {
         case .credentialsMissing, .sessionInvalid, .tooManyFailures, .unavailable:
             return failure
         case .invalidCredentials, .credentialsMalformed, .loginUserNotAPI:
-            let verdict = throttle.record(.api, address: address, username: credential?.username, at: clock.now())
+            // A password where the token belongs cost a password check: it counts like a login.
+            let scope: FailureThrottle.Scope =
+                credential.map { format.looksLikeToken($0.secret) } == false ? .login : .api
+            let verdict = throttle.record(scope, address: address, username: credential?.username, at: clock.now())
             if let wait = verdict.retryAfter {
                 answer = .tooManyFailures(retryAfter: wait)
                 if verdict.wasThrottled { return answer }  // the flood goes on: no event per request
@@ -109,6 +113,11 @@ extension APIAuthenticator {
         let keyID = credential.flatMap { try? format.parse($0.secret) }
         var details: [String: String] = [:]
         if let username = credential?.username { details["username"] = String(username.prefix(128)) }
+        if let secret = credential?.secret {
+            // A keyed hash of what was presented: repeats of one wrong secret can be told apart
+            // from a spray of guesses, and the secret cannot be recovered from it.
+            details["secret_hash"] = String(hasher.hash(secret).prefix(16))
+        }
         audit.record(
             action, .failure, actor: AuditEvent.Actor(kind: .anonymous, tokenKeyID: keyID),
             clientIP: address?.description, userAgent: request.headers[.userAgent],
