@@ -185,6 +185,8 @@ import TidingsTestSupport
             let revoked = try await app.request(
                 .delete, "/api/users/\(shop.id.rawValue)/tokens/\(keyID)", headers: admin)
             #expect(revoked.dataObject["state"] as? String == "revoked")
+            #expect(revoked.dataObject["revoked_by"] is Int, "who revoked it")
+            #expect(revoked.dataObject["revoked_reason"] as? String == "revoked")
             let refused = try await app.request(.get, "/api/health", headers: .bearer(first))
             #expect(refused.code == "token_revoked")
             #expect(try await app.request(.get, "/api/health", headers: .bearer(second)).status == .ok)

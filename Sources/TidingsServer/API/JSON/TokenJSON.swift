@@ -19,7 +19,7 @@ struct TokenJSON: Encodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case id, user_id, name, display, scopes, lists, allowed_cidrs, created_at, created_by, expires_at
         case last_used_at, last_used_ip, last_used_user_agent, recent_ips, state, grace_until, revoked_at
-        case revoked_reason, token, username, permissions
+        case revoked_by, revoked_reason, token, username, permissions
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -41,6 +41,7 @@ struct TokenJSON: Encodable, Sendable {
         try container.encode(state, forKey: .state)
         try container.encode(token.graceUntil, forKey: .grace_until)
         try container.encode(token.revokedAt, forKey: .revoked_at)
+        try container.encode(token.revokedBy, forKey: .revoked_by)
         try container.encode(token.revokedReason, forKey: .revoked_reason)
         if let secret { try container.encode(secret, forKey: .token) }
         if let owner {
