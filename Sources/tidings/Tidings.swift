@@ -53,10 +53,9 @@ struct GlobalOptions: ParsableArguments {
             try await Database.migrate(engine)
             let services = try AppServices(configuration: configuration, engine: engine)
             try await body(services)
-            // Before the process exits: the audit events it queued, and a word to running
-            // instances on PostgreSQL that users or tokens may have changed.
+            // Before the process exits: the audit events it queued. (Running instances on
+            // PostgreSQL have already heard of every change: each write announces itself.)
             await services.audit.flush()
-            try? await services.authChanges?.announce()
         }
     }
 

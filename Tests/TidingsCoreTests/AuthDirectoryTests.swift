@@ -28,7 +28,7 @@ import TidingsCore
         let loader = CountingLoader()
         let directory = AuthDirectory { try await loader.load() }
         _ = try await directory.snapshot()
-        directory.invalidate()
+        await directory.invalidate()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<50 { group.addTask { _ = try await directory.snapshot() } }
             try await group.waitForAll()
@@ -42,7 +42,7 @@ import TidingsCore
         let directory = AuthDirectory { try await loader.load() }
         async let early = directory.snapshot()
         try await Task.sleep(for: .milliseconds(5))
-        directory.invalidate()
+        await directory.invalidate()
         _ = try await directory.snapshot()
         _ = try await early
         #expect(loader.loads.load(ordering: .relaxed) == 2)

@@ -129,7 +129,7 @@ import TidingsTestSupport
         try await TestApp.run(backend) { app in
             let (user, token) = try await app.makeAPIUser("shop")
             try await app.services.stores.tokens.revokeTokens(userID: user.id, at: Date(), by: nil, reason: "test")
-            app.services.directory.invalidate()
+            await app.services.directory.invalidate()
             let response = try await app.request(.get, "/api/health", headers: .bearer(token))
             #expect(response.code == "token_revoked")
             #expect(response.message?.contains("\"default\"") == true)

@@ -100,11 +100,12 @@ public final class AuthDirectory: Sendable {
     /// Marks the cached snapshot stale (the next `snapshot()` reloads) and tells the other
     /// processes on the same database. Call it after every committed change to users, roles,
     /// lists or tokens.
-    public func invalidate() {
+    ///
+    /// It returns once the other processes have been told (one round trip on PostgreSQL), so that
+    /// when an API call that revoked a token answers, every instance already knows.
+    public func invalidate() async {
         state.withLock { $0.generation &+= 1 }
-        if let changes {
-            Task { try? await changes.announce() }
-        }
+        try? await changes?.announce()
     }
 
     /// Marks the cached snapshot stale because another process announced a change.

@@ -56,7 +56,7 @@ public struct ListService: Sendable {
             throw TidingsError.listPermissionDenied(.manage, list: id)
         }
         try await stores.lists.deleteLists(ids: ids)
-        directory.invalidate()
+        await directory.invalidate()
     }
 
     /// Deletes the manageable lists whose names contain `search` (every manageable list when
@@ -68,7 +68,7 @@ public struct ListService: Sendable {
         if manageable?.isEmpty == true { return }
         let ids = try await stores.lists.listIDs(matching: search, onlyIDs: manageable)
         try await stores.lists.deleteLists(ids: ids)
-        directory.invalidate()
+        await directory.invalidate()
     }
 
     /// listmonk's name rule: 1–2000 bytes, not trimmed.

@@ -19,7 +19,7 @@ public struct RoleService: Sendable {
     public func createUserRole(name: String?, permissions: [String]?) async throws -> UserRole {
         let (name, permissions) = try Self.validateUserRole(name: name, permissions: permissions)
         let role = try await stores.roles.createUserRole(name: name, permissions: permissions, at: clock.now())
-        directory.invalidate()
+        await directory.invalidate()
         return role
     }
 
@@ -27,7 +27,7 @@ public struct RoleService: Sendable {
         try Self.refuseSuperAdmin(id)
         let (name, permissions) = try Self.validateUserRole(name: name, permissions: permissions)
         let role = try await stores.roles.updateUserRole(id: id, name: name, permissions: permissions, at: clock.now())
-        directory.invalidate()
+        await directory.invalidate()
         return role
     }
 
@@ -35,7 +35,7 @@ public struct RoleService: Sendable {
     public func createListRole(name: String?, grants: [(ListID, [String])]) async throws -> ListRole {
         let (name, grants) = try Self.validateListRole(name: name, grants: grants)
         let role = try await stores.roles.createListRole(name: name, grants: grants, at: clock.now())
-        directory.invalidate()
+        await directory.invalidate()
         return role
     }
 
@@ -43,14 +43,14 @@ public struct RoleService: Sendable {
         try Self.refuseSuperAdmin(id)
         let (name, grants) = try Self.validateListRole(name: name, grants: grants)
         let role = try await stores.roles.updateListRole(id: id, name: name, grants: grants, at: clock.now())
-        directory.invalidate()
+        await directory.invalidate()
         return role
     }
 
     public func delete(_ id: RoleID) async throws {
         try Self.refuseSuperAdmin(id)
         try await stores.roles.deleteRole(id: id)
-        directory.invalidate()
+        await directory.invalidate()
     }
 
     private static func refuseSuperAdmin(_ id: RoleID) throws {

@@ -65,7 +65,7 @@ public final class SessionService: Sendable {
     /// Opens a session for a user already proven (after login or first-run setup).
     public func open(for user: User, clientIP: String?, userAgent: String?) async throws -> Opened {
         try await stores.users.recordLogin(userID: user.id, at: clock.now())
-        directory.invalidate()
+        await directory.invalidate()
         let now = clock.now()
         let sessionID = Base62.random(count: 32)
         let expiresAt = now.addingTimeInterval(policy.absoluteLifetime)

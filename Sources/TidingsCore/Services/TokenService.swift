@@ -89,7 +89,7 @@ public struct TokenService: Sendable {
                 createdAt: now, createdBy: actor?.user.id, expiresAt: expiresAt)
             do {
                 try await stores.tokens.createToken(token)
-                directory.invalidate()
+                await directory.invalidate()
                 return Issued(token: token, secret: issued.token)
             } catch let error as TidingsError where error.kind == .conflict {
                 continue  // a key id collision: astronomically rare, draw again
@@ -137,7 +137,7 @@ public struct TokenService: Sendable {
         guard let rotated = try await stores.tokens.rotateToken(keyID: keyID, to: rotation) else {
             throw TidingsError.notFound("Token")
         }
-        directory.invalidate()
+        await directory.invalidate()
         return Issued(token: rotated, secret: issued.token)
     }
 
@@ -151,7 +151,7 @@ public struct TokenService: Sendable {
         guard token.revokedAt == nil else { return token }
         let revoked = try await stores.tokens.revokeToken(
             keyID: keyID, at: clock.now(), by: actor?.user.id, reason: reason)
-        directory.invalidate()
+        await directory.invalidate()
         return revoked ?? token
     }
 
@@ -161,7 +161,7 @@ public struct TokenService: Sendable {
         guard try await stores.users.user(id: userID) != nil else { throw TidingsError.notFound("User") }
         let count = try await stores.tokens.revokeTokens(
             userID: userID, at: clock.now(), by: actor?.user.id, reason: reason)
-        directory.invalidate()
+        await directory.invalidate()
         return count
     }
 
@@ -180,7 +180,7 @@ public struct TokenService: Sendable {
         guard current || previousInGrace else { return nil }
         let revoked = try await stores.tokens.revokeToken(
             keyID: keyID, at: clock.now(), by: nil, reason: "reported leaked")
-        directory.invalidate()
+        await directory.invalidate()
         return revoked
     }
 

@@ -58,7 +58,7 @@ public struct TwoFactorService: Sendable {
         guard let step = TOTP.matchingStep(code, secret: key, at: now) else { throw Self.invalidCode }
         try await stores.twoFactor.setTwoFactor(userID: user.id, sealedKey: try box.seal(key), at: now)
         _ = try await stores.twoFactor.claimTwoFactorStep(userID: user.id, step: step)
-        directory.invalidate()
+        await directory.invalidate()
     }
 
     /// Whether `code` is the user's current code, not used before; a match uses it up.
@@ -85,7 +85,7 @@ public struct TwoFactorService: Sendable {
             }
         }
         try await stores.twoFactor.setTwoFactor(userID: user.id, sealedKey: nil, at: clock.now())
-        directory.invalidate()
+        await directory.invalidate()
     }
 
     private func checkEligible(_ user: User) throws {

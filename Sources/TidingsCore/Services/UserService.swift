@@ -110,7 +110,7 @@ public struct UserService: Sendable {
                 type: request.type, status: request.status, userRoleID: request.userRoleID,
                 listRoleID: request.listRoleID),
             at: clock.now())
-        directory.invalidate()
+        await directory.invalidate()
         guard user.type == .api else { return Created(user: user, token: nil) }
         let issued = try await tokens.create(for: user.id, TokenService.Request(name: "default"), by: actor)
         return Created(user: user, token: issued.secret)
@@ -160,7 +160,7 @@ public struct UserService: Sendable {
         if changes.passwordHash != nil || user.status == .disabled {
             try await stores.sessions.deleteSessions(userID: id, keeping: nil)
         }
-        directory.invalidate()
+        await directory.invalidate()
         return user
     }
 
@@ -174,7 +174,7 @@ public struct UserService: Sendable {
             }
         }
         try await stores.users.deleteUsers(ids: ids)
-        directory.invalidate()
+        await directory.invalidate()
     }
 
     /// `PUT /api/profile`: name, e-mail, and a password change that needs the current password.
@@ -208,7 +208,7 @@ public struct UserService: Sendable {
         if changes.passwordHash != nil {
             try await stores.sessions.deleteSessions(userID: user.id, keeping: keepingSession)
         }
-        directory.invalidate()
+        await directory.invalidate()
         return updated
     }
 
