@@ -39,7 +39,7 @@ public struct TidingsBinary: Sendable {
         process.standardError = errors
         let stdin = Pipe()
         process.standardInput = stdin
-        try process.run()
+        try ProcessLaunch.serialized { try process.run() }
         if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
         try stdin.fileHandleForWriting.close()
         let errorData = Mutex(Data())
@@ -81,7 +81,7 @@ public final class LiveServer: @unchecked Sendable {
         process.environment = environment
         process.standardOutput = log
         process.standardError = log
-        try process.run()
+        try ProcessLaunch.serialized { try process.run() }
         for _ in 0..<200 {
             if let response = try? await get("/health"), response.status == .ok { return }
             try await Task.sleep(for: .milliseconds(100))
@@ -168,4 +168,17 @@ private struct ServerSocketProbe {
 public struct LiveServerError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// Foundation's `Process.run()` on Linux is not safe to call from several threads at once (it
+/// copies the environment while another launch does the same, and crashes now and then when
+/// many tests start the executable in parallel), so every launch goes through one lock.
+enum ProcessLaunch {
+    private static let lock = NSLock()
+
+    static func serialized<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
 }
