@@ -27,12 +27,12 @@ public final class AuthSnapshot: Sendable {
         /// `Tidings-Token-Warning` for a use of the previous secret within grace.
         public let supersededWarning: String?
 
-        init(token: APIToken, user: User, digest: SecretDigest, principal: Principal) {
+        init(token: APIToken, user: User, digest: SecretDigest, networks: [CIDRBlock], principal: Principal) {
             self.token = token
             self.user = user
             self.digest = digest
             self.previousDigest = token.previousSecretHash.flatMap(SecretDigest.init(hex:))
-            self.allowedNetworks = token.allowedCIDRs.compactMap(CIDRBlock.init)
+            self.allowedNetworks = networks
             self.principal = principal
             self.expiresHeader = token.expiresAt.map(Timestamp.rfc3339)
             self.supersededWarning = token.graceUntil.map { "superseded; valid until \(Timestamp.rfc3339($0))" }
@@ -64,12 +64,14 @@ public final class AuthSnapshot: Sendable {
         var entries: [String: TokenEntry] = [:]
         for token in tokens where entries[token.keyID] == nil {
             guard let user = usersByID[token.userID], let access = access[token.userID],
-                let digest = SecretDigest(hex: token.secretHash),
-                token.allowedCIDRs.allSatisfy({ CIDRBlock($0) != nil })  // fail closed on a corrupt network
+                let digest = SecretDigest(hex: token.secretHash)
             else { continue }
+            let networks = token.allowedCIDRs.compactMap(CIDRBlock.init)
+            guard networks.count == token.allowedCIDRs.count else { continue }  // fail closed on a corrupt network
             let principal = Self.principal(
                 for: user, access: access, credential: .token(keyID: token.keyID), token: token)
-            entries[token.keyID] = TokenEntry(token: token, user: user, digest: digest, principal: principal)
+            entries[token.keyID] = TokenEntry(
+                token: token, user: user, digest: digest, networks: networks, principal: principal)
         }
         tokensByKeyID = entries
     }

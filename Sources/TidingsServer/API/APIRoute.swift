@@ -118,12 +118,13 @@ struct TokenHeaders: Sendable {
 
     func add(for token: Verified, to response: inout Response) {
         let entry = token.entry
-        if let expires = entry.expiresHeader { response.headers[Self.expires] = expires }
+        // Appended, not set: handlers never write these headers, so there is nothing to search for.
+        if let expires = entry.expiresHeader { response.headers.append(HTTPField(name: Self.expires, value: expires)) }
         if token.usedPreviousSecret, let superseded = entry.supersededWarning {
-            response.headers[Self.warning] = superseded
+            response.headers.append(HTTPField(name: Self.warning, value: superseded))
         } else if let expiresAt = entry.token.expiresAt, expiresAt.timeIntervalSince(clock.now()) < policy.warningWindow
         {
-            response.headers[Self.warning] = "expires-soon"
+            response.headers.append(HTTPField(name: Self.warning, value: "expires-soon"))
         }
     }
 }

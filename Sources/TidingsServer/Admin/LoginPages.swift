@@ -12,6 +12,13 @@ struct LoginPages {
 
     static let nonceCookie = "tidings_nonce"
 
+    /// The cookie half of a form's nonce (login CSRF): strict, HTTP-only, for the admin pages.
+    func nonceCookie(_ nonce: String) -> Cookie {
+        Cookie(
+            name: Self.nonceCookie, value: nonce, path: "/admin", secure: cookie.secure, httpOnly: true,
+            sameSite: .strict)
+    }
+
     func register(on router: Router<AppRequestContext>) {
         router.get("admin/login", use: showLogin)
         router.post("admin/login", use: submitLogin)
@@ -78,10 +85,7 @@ struct LoginPages {
             body: setup
                 ? Self.setupForm(next: next, nonce: nonce, error: error)
                 : Self.loginForm(next: next, nonce: nonce, error: error))
-        response.setCookie(
-            Cookie(
-                name: Self.nonceCookie, value: nonce, path: "/admin", secure: cookie.secure, httpOnly: true,
-                sameSite: .strict))
+        response.setCookie(nonceCookie(nonce))
         return response
     }
 
@@ -198,10 +202,7 @@ struct LoginPages {
                 <form method="post" action="/admin/logout"><input type="hidden" name="nonce" value="\(nonce)">
                 <button type="submit">Log out</button></form>
                 """)
-        response.setCookie(
-            Cookie(
-                name: Self.nonceCookie, value: nonce, path: "/admin", secure: cookie.secure, httpOnly: true,
-                sameSite: .strict))
+        response.setCookie(nonceCookie(nonce))
         return response
     }
 

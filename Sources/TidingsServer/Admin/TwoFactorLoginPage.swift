@@ -107,10 +107,7 @@ extension LoginPages {
                 <button type="submit">Continue</button>
                 </form>
                 """)
-        response.setCookie(
-            Cookie(
-                name: Self.nonceCookie, value: nonce, path: "/admin", secure: cookie.secure, httpOnly: true,
-                sameSite: .strict))
+        response.setCookie(nonceCookie(nonce))
         return response
     }
 }
