@@ -91,12 +91,17 @@ public enum JSONShape {
     }
 }
 
-/// listmonk's recorded responses in `../shared/listmonk/samples/` beside the repository.
+/// listmonk's recorded responses in `shared/listmonk/samples/`: beside the repository (`../shared`),
+/// or where `TIDINGS_SHARED_DIR` says, or in the project's workspace (`/work/shared`), for a clone
+/// made elsewhere.
 public enum ListmonkSamples {
     public static var directory: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("shared/listmonk/samples")
+        let beside = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared")
+        let candidates =
+            [beside.path, ProcessInfo.processInfo.environment["TIDINGS_SHARED_DIR"], "/work/shared"]
+            .compactMap { $0 }.map { URL(fileURLWithPath: $0).appendingPathComponent("listmonk/samples") }
+        return candidates.first { FileManager.default.fileExists(atPath: $0.path) } ?? candidates[0]
     }
 
     /// The `body` of a sample, re-serialised from the file's text with its key order kept.
