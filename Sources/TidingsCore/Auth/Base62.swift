@@ -39,10 +39,16 @@ extension Base62 {
         var rest = value
         var difference: UInt8 = 0
         for index in stride(from: digits.endIndex - 1, through: digits.startIndex, by: -1) {
-            difference |= digits[index] ^ alphabet[Int(rest % 62)]
+            difference |= digits[index] ^ character(UInt8(truncatingIfNeeded: rest % 62))
             rest /= 62
         }
         return difference == 0 && rest == 0
+    }
+
+    /// The alphabet's character for a value below 62, computed (no table access on the hot path).
+    @inline(__always)
+    static func character(_ value: UInt8) -> UInt8 {
+        value < 10 ? value &+ 0x30 : value < 36 ? value &- 10 &+ 0x41 : value &- 36 &+ 0x61
     }
 }
 
@@ -55,8 +61,12 @@ public enum CRC32 {
     }
 
     public static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
-        return crc ^ 0xFFFF_FFFF
+        // The table is fetched once, not per byte: each access to a global checks its lazy
+        // initialisation, which on the token path cost more than the arithmetic.
+        table.withUnsafeBufferPointer { table in
+            var crc: UInt32 = 0xFFFF_FFFF
+            for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+            return crc ^ 0xFFFF_FFFF
+        }
     }
 }

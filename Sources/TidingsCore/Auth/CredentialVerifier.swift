@@ -85,7 +85,7 @@ public final class CredentialVerifier: Sendable {
         {
             throw .tokenIdle(name: token.name, lastUse: lastUse, at: lastUse.addingTimeInterval(idleLifetime))
         }
-        return Verified(entry: entry, usedPreviousSecret: previous)
+        return Verified(entry: entry, usedPreviousSecret: previous, at: now)
     }
 
     /// A secret that is not a token: if it is the named login user's correct password, say so
@@ -113,6 +113,8 @@ public struct Verified: Sendable {
     public let entry: AuthSnapshot.TokenEntry
     /// The presented secret was the token's previous one, inside its rotation's grace period.
     public let usedPreviousSecret: Bool
+    /// When it was verified: the request's "now" for anything that follows (expiry warnings).
+    public let at: Date
 
     public var principal: Principal { entry.principal }
 }

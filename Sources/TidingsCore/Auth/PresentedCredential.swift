@@ -90,9 +90,7 @@ public enum PresentedCredential: Sendable, Equatable {
         let username = text[..<separator]
         let secret = text[(separator + 1)...]
         guard !username.isEmpty, !secret.isEmpty else { throw .credentialsMalformed("empty `api_key` or `token`") }
-        guard let username = String(validating: username, as: UTF8.self),
-            let secret = String(validating: secret, as: UTF8.self)
-        else { throw invalidUTF8 }
+        guard let username = String(utf8: username), let secret = String(utf8: secret) else { throw invalidUTF8 }
         return (username, secret)
     }
 
@@ -113,13 +111,19 @@ public enum PresentedCredential: Sendable, Equatable {
 
 /// Standard base64 decoding (padded or not), strict about the alphabet.
 enum Base64 {
-    private static let table: [UInt8] = {
-        var table = [UInt8](repeating: 0xFF, count: 256)
-        for (index, byte) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
-            table[Int(byte)] = UInt8(index)
+    /// The 6-bit value of one base64 character, or `0xFF`. Arithmetic rather than a lookup
+    /// table: a global table costs a lazy-initialisation check on every access.
+    @inline(__always)
+    private static func value(of byte: UInt8) -> UInt8 {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): return byte &- UInt8(ascii: "A")
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): return byte &- UInt8(ascii: "a") &+ 26
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte &- UInt8(ascii: "0") &+ 52
+        case UInt8(ascii: "+"): return 62
+        case UInt8(ascii: "/"): return 63
+        default: return 0xFF
         }
-        return table
-    }()
+    }
 
     /// Decodes `text` into `output` (which must hold at least `text.count` bytes) and returns
     /// the number of bytes written, or `nil` for anything that is not base64.
@@ -142,7 +146,7 @@ enum Base64 {
         var accumulator: UInt32 = 0
         var bits = 0
         for byte in text[text.startIndex..<end] {
-            let value = table[Int(byte)]
+            let value = value(of: byte)
             guard value != 0xFF else { return nil }
             accumulator = (accumulator << 6) | UInt32(value)
             bits += 6
@@ -153,5 +157,18 @@ enum Base64 {
             }
         }
         return written
+    }
+}
+
+extension String {
+    /// The bytes as a string if they are valid UTF-8. Credentials are nearly always ASCII, which
+    /// is checked here directly; the standard library's generic validation is the fallback.
+    init?(utf8 bytes: Slice<UnsafeBufferPointer<UInt8>>) {
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            self.init(decoding: bytes, as: UTF8.self)
+        } else {
+            guard let validated = String(validating: bytes, as: UTF8.self) else { return nil }
+            self = validated
+        }
     }
 }

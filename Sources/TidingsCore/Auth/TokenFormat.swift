@@ -15,6 +15,8 @@ public struct TokenFormat: Sendable, Equatable {
     public static let bodyLength = keyIDLength + secretLength + checksumLength
 
     public let prefix: String
+    /// `prefix` as bytes, compared against every presented token.
+    private let prefixBytes: [UInt8]
 
     /// - Parameter prefix: lower-case letters and digits ending in `_`, e.g. `tdg_`.
     public init(prefix: String = "tdg_") throws {
@@ -23,6 +25,7 @@ public struct TokenFormat: Sendable, Equatable {
                 "token prefix must be 2–16 lower-case letters or digits followed by `_`, starting with a letter")
         }
         self.prefix = prefix
+        self.prefixBytes = Array(prefix.utf8)
     }
 
     public static func isValidPrefix(_ prefix: String) -> Bool {
@@ -50,7 +53,16 @@ public struct TokenFormat: Sendable, Equatable {
 
     /// Whether a presented secret claims to be a token of this instance (begins with the prefix).
     /// Anything else sent where a token belongs is treated as a password.
-    public func looksLikeToken(_ text: String) -> Bool { text.utf8.starts(with: prefix.utf8) }
+    public func looksLikeToken(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable(startsWithPrefix) ?? text.utf8.starts(with: prefixBytes)
+    }
+
+    private func startsWithPrefix(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= prefixBytes.count else { return false }
+        return prefixBytes.withUnsafeBufferPointer { prefix in
+            prefix.indices.allSatisfy { bytes[$0] == prefix[$0] }
+        }
+    }
 
     /// The key id of a well-formed token; throws a description of what is wrong with it.
     public func parse(_ text: String) throws(AuthFailure) -> String {
@@ -67,8 +79,8 @@ public struct TokenFormat: Sendable, Equatable {
     }
 
     private func keyID(in bytes: UnsafeBufferPointer<UInt8>) throws(AuthFailure) -> String {
-        let prefixLength = prefix.utf8.count
-        guard bytes.starts(with: prefix.utf8) else {
+        let prefixLength = prefixBytes.count
+        guard startsWithPrefix(bytes) else {
             throw .credentialsMalformed("the token does not start with \(prefix)")
         }
         let bodyCount = bytes.count - prefixLength

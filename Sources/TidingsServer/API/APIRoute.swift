@@ -114,7 +114,6 @@ struct TokenHeaders: Sendable {
     static let warning = HTTPField.Name("Tidings-Token-Warning")!
 
     let policy: TokenPolicy
-    let clock: WallClock
 
     func add(for token: Verified, to response: inout Response) {
         let entry = token.entry
@@ -122,8 +121,7 @@ struct TokenHeaders: Sendable {
         if let expires = entry.expiresHeader { response.headers.append(HTTPField(name: Self.expires, value: expires)) }
         if token.usedPreviousSecret, let superseded = entry.supersededWarning {
             response.headers.append(HTTPField(name: Self.warning, value: superseded))
-        } else if let expiresAt = entry.token.expiresAt, expiresAt.timeIntervalSince(clock.now()) < policy.warningWindow
-        {
+        } else if let expiresAt = entry.token.expiresAt, expiresAt.timeIntervalSince(token.at) < policy.warningWindow {
             response.headers.append(HTTPField(name: Self.warning, value: "expires-soon"))
         }
     }

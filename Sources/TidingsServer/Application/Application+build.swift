@@ -79,7 +79,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
         use: LeakReportController(services: services, addresses: addresses).report)
     router.group("api").mount(
         apiRoutes(services: services), authenticator: authenticator,
-        tokenHeaders: TokenHeaders(policy: configuration.tokenPolicy, clock: services.clock), audit: services.audit,
+        tokenHeaders: TokenHeaders(policy: configuration.tokenPolicy), audit: services.audit,
         requireTwoFactor: configuration.requireTwoFactor)
     return router
 }
