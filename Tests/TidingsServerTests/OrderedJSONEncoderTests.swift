@@ -24,6 +24,21 @@ import Testing
         #expect(try JSONSerialization.jsonObject(with: Data(text.utf8)) is [String: Any])
     }
 
+    @Test("any string survives the trip through the encoder and a standard JSON parser")
+    func strings() throws {
+        let pieces = ["a", "\"", "\\", "\n", "\r", "\t", "\u{0}", "\u{1F}", "\u{7F}", "é", "日本", "👩‍💻", "</script>", " "]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in
+                pieces.randomElement(using: &generator)!
+            }
+            .joined()
+            let json = try OrderedJSONEncoder().encode([text])
+            let decoded = try JSONSerialization.jsonObject(with: Data(json)) as? [String]
+            #expect(decoded == [text], "\(text.debugDescription) → \(String(decoding: json, as: UTF8.self))")
+        }
+    }
+
     @Test("pretty output indents with two spaces")
     func pretty() throws {
         let text = String(decoding: try OrderedJSONEncoder(pretty: true).encode(["a": [1]]), as: UTF8.self)

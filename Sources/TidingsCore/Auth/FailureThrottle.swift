@@ -68,23 +68,29 @@ public final class FailureThrottle: Sendable {
     }
 
     private let counts = Mutex<[Key: Count]>([:])
-    private let limits: [Scope: Limits]
+    private let loginLimits: Limits
+    private let apiLimits: Limits
+    private let leakReportLimits: Limits
     private let capacity: Int
 
     public init(
         limits: [Scope: Limits] = [.login: .login, .api: .api, .leakReport: .leakReport], capacity: Int = 100_000
     ) {
-        self.limits = limits
+        // A scope left out gets the API's limits.
+        loginLimits = limits[.login] ?? .api
+        apiLimits = limits[.api] ?? .api
+        leakReportLimits = limits[.leakReport] ?? .api
         self.capacity = capacity
     }
 
     /// Seconds to wait before `address` (for `username`) may try again in `scope`, or `nil`.
     public func retryAfter(_ scope: Scope, address: IPAddress?, username: String?, at now: Date) -> Int? {
+        let limits = limit(scope)
         let keys = keys(scope, address: address, username: username)
         return counts.withLock { counts in
             var wait: TimeInterval = 0
-            for key in keys.direct {
-                if let until = active(counts[key], now, scope)?.blockedUntil, until > now {
+            for key in [keys.address, keys.pair] {
+                if let key, let until = active(counts[key], now, limits)?.blockedUntil, until > now {
                     wait = max(wait, until.timeIntervalSince(now))
                 }
             }
@@ -106,28 +112,23 @@ public final class FailureThrottle: Sendable {
         public let wasThrottled: Bool
     }
 
-    /// Records a failure and says whether the caller was throttled before it: one lock, for the
-    /// path that answers floods.
+    /// Records a failure and says whether the caller was throttled before it: one lock and one
+    /// read and write per key, for the path that answers floods.
     public func record(_ scope: Scope, address: IPAddress?, username: String?, at now: Date) -> Verdict {
         let limits = limit(scope)
         let keys = keys(scope, address: address, username: username)
         return counts.withLock { counts in
-            let wasThrottled = keys.direct.contains { key in
-                (active(counts[key], now, scope)?.blockedUntil).map { $0 > now } ?? false
-            }
             if counts.count >= capacity { Self.evict(&counts, now: now, keeping: capacity / 2) }
             var wait: TimeInterval = 0
-            let usernameUnderAttack: Bool = {
-                guard let key = keys.username else { return false }
-                return (active(counts[key], now, scope)?.failures ?? 0) + 1 > limits.perUsername
-            }()
-            for (key, free) in [
-                (keys.address, limits.perAddress),
-                (keys.pair, usernameUnderAttack ? 0 : limits.perUsernameAndAddress),
-                (keys.username, Int.max),
-            ] {
-                guard let key else { continue }
-                var count = active(counts[key], now, scope) ?? Count(failures: 0, lastFailure: now)
+            var wasThrottled = false
+            /// Counts the failure against `key`; past `free` failures, blocks it for a back-off.
+            /// `throttles`: the key stops this caller (the username alone only lowers the pair's
+            /// allowance, see `usernameUnderAttack`).
+            func count(_ key: Key?, free: Int, throttles: Bool) {
+                guard let key else { return }
+                let previous = active(counts[key], now, limits)
+                if throttles, let until = previous?.blockedUntil, until > now { wasThrottled = true }
+                var count = previous ?? Count(failures: 0, lastFailure: now)
                 count.failures += 1
                 count.lastFailure = now
                 if count.failures > free {
@@ -138,6 +139,12 @@ public final class FailureThrottle: Sendable {
                 }
                 counts[key] = count
             }
+            let usernameUnderAttack =
+                keys.username.map { (active(counts[$0], now, limits)?.failures ?? 0) + 1 > limits.perUsername }
+                ?? false
+            count(keys.address, free: limits.perAddress, throttles: true)
+            count(keys.pair, free: usernameUnderAttack ? 0 : limits.perUsernameAndAddress, throttles: true)
+            count(keys.username, free: .max, throttles: false)
             return Verdict(retryAfter: wait > 0 ? Int(wait.rounded(.up)) : nil, wasThrottled: wasThrottled)
         }
     }
@@ -150,24 +157,39 @@ public final class FailureThrottle: Sendable {
         }
     }
 
-    private func limit(_ scope: Scope) -> Limits { limits[scope] ?? .api }
+    private func limit(_ scope: Scope) -> Limits {
+        switch scope {
+        case .login: return loginLimits
+        case .api: return apiLimits
+        case .leakReport: return leakReportLimits
+        }
+    }
 
     private func keys(
         _ scope: Scope, address: IPAddress?, username: String?
     ) -> (
-        address: Key?, pair: Key?, username: Key?, direct: [Key]
+        address: Key?, pair: Key?, username: Key?
     ) {
-        let name = username.map { $0.utf8.count <= 256 ? $0.lowercased() : String($0.prefix(256)).lowercased() }
-        let addressKey = address.map { Key(scope: scope, kind: .address, address: $0, username: nil) }
-        let pairKey = name.map { Key(scope: scope, kind: .pair, address: address, username: $0) }
-        let usernameKey = name.map { Key(scope: scope, kind: .username, address: nil, username: $0) }
-        return (addressKey, pairKey, usernameKey, [addressKey, pairKey].compactMap { $0 })
+        let name = username.map(Self.normalized)
+        return (
+            address.map { Key(scope: scope, kind: .address, address: $0, username: nil) },
+            name.map { Key(scope: scope, kind: .pair, address: address, username: $0) },
+            name.map { Key(scope: scope, kind: .username, address: nil, username: $0) }
+        )
+    }
+
+    /// A username as counted: case-folded and at most 256 bytes. Names that are already lower-case
+    /// ASCII (nearly all) are used as they are, without a new string.
+    private static func normalized(_ username: String) -> String {
+        let utf8 = username.utf8
+        if utf8.count <= 256, !utf8.contains(where: { $0 >= 0x80 || ($0 >= 0x41 && $0 <= 0x5A) }) { return username }
+        return utf8.count <= 256 ? username.lowercased() : String(username.prefix(256)).lowercased()
     }
 
     /// A count that has not expired (no failure within the window and no block in force).
-    private func active(_ count: Count?, _ now: Date, _ scope: Scope) -> Count? {
+    private func active(_ count: Count?, _ now: Date, _ limits: Limits) -> Count? {
         guard let count else { return nil }
-        if now.timeIntervalSince(count.lastFailure) > limit(scope).window, (count.blockedUntil ?? .distantPast) <= now {
+        if now.timeIntervalSince(count.lastFailure) > limits.window, (count.blockedUntil ?? .distantPast) <= now {
             return nil
         }
         return count

@@ -42,33 +42,19 @@ public final class TokenUsageRecorder: Sendable {
         _ entry: AuthSnapshot.TokenEntry, at now: Date, from address: IPAddress?, idleLifetime: TimeInterval,
         userAgent: () -> String?
     ) -> Outcome {
-        enum Step {
-            case idle(Date)
-            case remembered
-            case write(TokenUse)
-        }
         let keyID = entry.token.keyID
         let stored = entry.token.lastUsedAt ?? entry.token.createdAt
+        let writeInterval = writeInterval
+        // Mutated in place in the dictionary: one hash per use, and the address list is never copied.
         let step: Step = state.withLock { usages in
-            var usage = usages[keyID] ?? Usage()
-            let lastUse = max(usage.lastUse ?? stored, stored)
-            if now.timeIntervalSince(lastUse) >= idleLifetime { return .idle(lastUse) }
-            usage.lastUse = now
-            if let address, usage.pending.first != address {
-                usage.pending.removeAll { $0 == address }
-                usage.pending.insert(address, at: 0)
-                if usage.pending.count > TokenUse.recentAddressLimit { usage.pending.removeLast() }
+            Self.use(
+                &usages[keyID, default: Usage()], at: now, from: address, storedLastUse: stored,
+                idleLifetime: idleLifetime, writeInterval: writeInterval
+            ) { pending in
+                TokenUse(
+                    at: now, address: address?.description, userAgent: userAgent(),
+                    addresses: pending.map(\.description))
             }
-            defer { usages[keyID] = usage }
-            guard usage.lastWritten.map({ now.timeIntervalSince($0) >= writeInterval }) ?? true else {
-                return .remembered
-            }
-            usage.lastWritten = now
-            let use = TokenUse(
-                at: now, address: address?.description, userAgent: userAgent(),
-                addresses: usage.pending.map(\.description))
-            usage.pending = []
-            return .write(use)
         }
         switch step {
         case .idle(let since): return .idle(since: since)
@@ -77,6 +63,36 @@ public final class TokenUsageRecorder: Sendable {
             write(keyID, use)
             return .recorded
         }
+    }
+
+    private enum Step {
+        case idle(Date)
+        case remembered
+        case write(TokenUse)
+    }
+
+    /// One use applied to a token's remembered usage: refused when idle, else remembered, and
+    /// turned into a database write when one is due (`makeUse` builds it before `pending` is
+    /// cleared).
+    private static func use(
+        _ usage: inout Usage, at now: Date, from address: IPAddress?, storedLastUse stored: Date,
+        idleLifetime: TimeInterval, writeInterval: TimeInterval, makeUse: ([IPAddress]) -> TokenUse
+    ) -> Step {
+        let lastUse = max(usage.lastUse ?? stored, stored)
+        if now.timeIntervalSince(lastUse) >= idleLifetime { return .idle(lastUse) }
+        usage.lastUse = now
+        if let address, usage.pending.first != address {
+            usage.pending.removeAll { $0 == address }
+            usage.pending.insert(address, at: 0)
+            if usage.pending.count > TokenUse.recentAddressLimit { usage.pending.removeLast() }
+        }
+        guard usage.lastWritten.map({ now.timeIntervalSince($0) >= writeInterval }) ?? true else {
+            return .remembered
+        }
+        usage.lastWritten = now
+        let use = makeUse(usage.pending)
+        usage.pending = []
+        return .write(use)
     }
 
     /// Writes every use not yet written (a periodic flush, and at shutdown).
