@@ -50,19 +50,9 @@ import TidingsTestSupport
             let now = Date()
             try await services.engine.write { database in
                 for (index, status) in ["confirmed", "confirmed", "unsubscribed"].enumerated() {
-                    try await database.raw(
-                        """
-                        INSERT INTO subscribers (uuid, email, name, status, created_at, updated_at)
-                        VALUES (\(bind: UUID()), \(bind: "s\(index)@example.com"), 'S', 'enabled', \(bind: now), \(bind: now))
-                        """
-                    ).run()
-                    try await database.raw(
-                        """
-                        INSERT INTO subscriber_lists (subscriber_id, list_id, status, created_at, updated_at)
-                        VALUES ((SELECT id FROM subscribers WHERE email = \(bind: "s\(index)@example.com")),
-                            \(bind: list.id.rawValue), \(bind: status), \(bind: now), \(bind: now))
-                        """
-                    ).run()
+                    try await SubscriberRows.insertSubscriber("s\(index)@example.com", at: now, in: database)
+                    try await SubscriberRows.subscribe(
+                        "s\(index)@example.com", to: list.id.rawValue, status: status, at: now, in: database)
                 }
             }
             let read = try #require(try await services.stores.lists.list(id: list.id))

@@ -16,7 +16,7 @@ struct Migration: Sendable {
     }
 
     /// Every migration, in order.
-    static let all: [Migration] = [.initialSchema, .auditLog, .twoFactorSteps]
+    static let all: [Migration] = [.initialSchema, .auditLog, .twoFactorSteps, .subscriptionCounts]
 }
 
 /// The type placeholders of migration statements and what each dialect writes for them.

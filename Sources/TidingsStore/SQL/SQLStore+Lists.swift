@@ -19,6 +19,11 @@ extension SQLStore: ListStore {
             createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }
 
+    /// A list's subscriptions of every status, from the counts the triggers of migration 4 keep
+    /// (never a count over `subscriber_lists`, which would grow with the subscribers).
+    private static let subscriberCount =
+        "(SELECT CAST(COALESCE(SUM(c.subscribers), 0) AS BIGINT) FROM list_subscription_counts c WHERE c.list_id = l.id)"
+
     /// The WHERE clause of a list query (always at least `1 = 1`).
     private func whereClause(_ query: ListQuery) -> SQLQueryString {
         var clause: SQLQueryString = "1 = 1"
@@ -66,7 +71,7 @@ extension SQLStore: ListStore {
             let rows = try await database.raw(
                 """
                 SELECT \(unsafeRaw: Self.listColumns),
-                    (SELECT COUNT(*) FROM subscriber_lists s WHERE s.list_id = l.id) AS subscriber_count
+                    \(unsafeRaw: Self.subscriberCount) AS subscriber_count
                 FROM lists l WHERE \(clause)
                 ORDER BY \(unsafeRaw: sortColumn) \(direction), l.id \(direction)\(paging)
                 """
@@ -97,7 +102,7 @@ extension SQLStore: ListStore {
         let row = try await database.raw(
             """
             SELECT \(unsafeRaw: listColumns),
-                (SELECT COUNT(*) FROM subscriber_lists s WHERE s.list_id = l.id) AS subscriber_count
+                \(unsafeRaw: Self.subscriberCount) AS subscriber_count
             FROM lists l WHERE l.id = \(bind: id.rawValue)
             """
         ).first()
@@ -112,8 +117,8 @@ extension SQLStore: ListStore {
         guard !lists.isEmpty else { return }
         let rows = try await database.raw(
             """
-            SELECT list_id, status, COUNT(*) AS n FROM subscriber_lists
-            WHERE list_id IN \(SQLBind.group(lists.map(\.id.rawValue))) GROUP BY list_id, status
+            SELECT list_id, status, subscribers AS n FROM list_subscription_counts
+            WHERE list_id IN \(SQLBind.group(lists.map(\.id.rawValue))) AND subscribers > 0
             """
         ).all()
         var statuses: [ListID: [String: Int]] = [:]
