@@ -42,3 +42,16 @@ public struct ListAccess: Sendable, Equatable {
         return ListAccess(getAll: false, manageAll: false, grants: narrowed)
     }
 }
+
+extension ListAccess {
+    /// Lists whose subscribers the caller may see or act on (listmonk-api.md §2.6): `nil` for
+    /// every list (`lists:get_all` or `lists:manage_all`), else the lists with any per-list grant.
+    public var subscriberLists: Set<ListID>? {
+        getAll || manageAll ? nil : Set(grants.filter { !$0.value.isEmpty }.keys)
+    }
+
+    /// Lists whose subscriptions the caller may change: `nil` for every list.
+    public var manageableLists: Set<ListID>? {
+        manageAll ? nil : Set(grants.filter { $0.value.contains(.manage) }.keys)
+    }
+}

@@ -152,13 +152,15 @@ public struct Stores: Sendable {
     public let users: any UserStore
     public let roles: any RoleStore
     public let lists: any ListStore
+    public let subscribers: any SubscriberStore
     public let tokens: any TokenStore
     public let sessions: any SessionStore
     public let audit: any AuditStore
     public let twoFactor: any TwoFactorStore
 
     public init(
-        users: any UserStore, roles: any RoleStore, lists: any ListStore, tokens: any TokenStore,
+        users: any UserStore, roles: any RoleStore, lists: any ListStore, subscribers: any SubscriberStore,
+        tokens: any TokenStore,
         sessions: any SessionStore, audit: any AuditStore, twoFactor: any TwoFactorStore
     ) {
         self.audit = audit
@@ -166,6 +168,7 @@ public struct Stores: Sendable {
         self.users = users
         self.roles = roles
         self.lists = lists
+        self.subscribers = subscribers
         self.tokens = tokens
         self.sessions = sessions
     }

@@ -27,6 +27,12 @@ public enum Timestamp {
         return text + "Z"
     }
 
+    /// The form PostgreSQL gives timestamps it builds into JSON itself, which listmonk passes
+    /// on inside a subscriber's `lists[]`: as `rfc3339`, but `+00:00` instead of `Z`.
+    public static func postgresJSON(_ date: Date) -> String {
+        String(rfc3339(date).dropLast()) + "+00:00"
+    }
+
     /// Parses RFC 3339 (with or without fractional seconds, `Z` or an offset).
     public static func parse(_ text: String) -> Date? {
         if let date = try? Date(text, strategy: .iso8601) { return date }

@@ -15,6 +15,7 @@ public final class AppServices: Sendable {
     public let users: UserService
     public let roles: RoleService
     public let lists: ListService
+    public let subscribers: SubscriberService
     public let setup: FirstRunSetup
     public let clock: WallClock
     public let tokenUsage: TokenUsageRecorder
@@ -78,6 +79,7 @@ public final class AppServices: Sendable {
         self.users = users
         roles = RoleService(stores: stores, directory: directory, clock: clock)
         lists = ListService(stores: stores, directory: directory, clock: clock)
+        subscribers = SubscriberService(stores: stores, clock: clock)
         twoFactor = TwoFactorService(
             stores: stores, directory: directory, passwords: passwords, box: SecretBox(serverKey: key, purpose: "totp"),
             issuer: "Tidings", clock: clock)

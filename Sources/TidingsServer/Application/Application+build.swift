@@ -90,6 +90,7 @@ public func apiRoutes(services: AppServices) -> [APIRoute] {
         secure: services.configuration.usesHTTPS, maxAge: Int(services.configuration.sessionAbsoluteLifetime))
     return SystemController(services: services).routes + UsersController(services: services).routes
         + ProfileController(services: services, cookie: cookie).routes + RolesController(services: services).routes
-        + ListsController(services: services).routes + TokensController(services: services).routes
+        + ListsController(services: services).routes + SubscribersController(services: services).routes
+        + TokensController(services: services).routes
         + AuditController(services: services).routes + TwoFactorController(services: services).routes
 }

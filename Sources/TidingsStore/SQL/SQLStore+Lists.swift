@@ -3,11 +3,11 @@ import SQLKit
 import TidingsCore
 
 extension SQLStore: ListStore {
-    private static let listColumns = """
+    static let listColumns = """
         l.id, l.uuid, l.name, l.type, l.optin, l.status, l.tags, l.description, l.created_at, l.updated_at
         """
 
-    private static func list(from row: any SQLRow, counted: Bool) throws -> MailingList {
+    static func list(from row: any SQLRow, counted: Bool) throws -> MailingList {
         MailingList(
             id: ListID(try row.int("id")), uuid: try row.uuid("uuid"), name: try row.string("name"),
             type: ListType(rawValue: try row.string("type")) ?? .private,

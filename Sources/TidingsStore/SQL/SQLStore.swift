@@ -13,7 +13,9 @@ public struct SQLStore: Sendable {
 
     /// This store as every protocol the services need.
     public var stores: Stores {
-        Stores(users: self, roles: self, lists: self, tokens: self, sessions: self, audit: self, twoFactor: self)
+        Stores(
+            users: self, roles: self, lists: self, subscribers: self, tokens: self, sessions: self, audit: self,
+            twoFactor: self)
     }
 }
 

@@ -1,0 +1,185 @@
+import Foundation
+
+/// Subscribers, validated as listmonk validates them and guarded by the caller's list access
+/// (listmonk-api.md §2.6, §4.4). Where listmonk widens a restricted caller's view or answers
+/// a 500, this service narrows or answers a 4xx; `docs/compatibility.md` lists each case.
+public struct SubscriberService: Sendable {
+    private let stores: Stores
+    private let clock: WallClock
+
+    public init(stores: Stores, clock: WallClock) {
+        self.stores = stores
+        self.clock = clock
+    }
+
+    // MARK: Reading
+
+    /// A page of the subscribers `principal` may see. `requestedLists` are the `list_id`s asked
+    /// for: narrowed to the caller's lists (never widened, unlike listmonk).
+    public func subscribers(
+        _ query: SubscriberQuery, requestedLists: [ListID], for principal: Principal
+    ) async throws -> Page<Subscriber> {
+        var query = query
+        let visible = principal.lists.subscriberLists
+        if !requestedLists.isEmpty {
+            let requested = Set(requestedLists)
+            query.lists = visible.map { requested.intersection($0) } ?? requested
+        } else {
+            query.subscriptionStatus = nil  // only meaningful with a list filter, as in listmonk
+            query.lists = principal.has(.subscribersGetAll) ? nil : visible
+        }
+        return try await stores.subscribers.subscribers(query)
+    }
+
+    public func subscriber(_ id: SubscriberID, for principal: Principal) async throws -> Subscriber {
+        try await requireAccess(to: [id], for: principal)
+        guard let subscriber = try await stores.subscribers.subscriber(id: id) else { throw Self.notFound(id) }
+        return subscriber
+    }
+
+    // MARK: Writing
+
+    /// Creates a subscriber on the lists among `lists` the caller may manage (listmonk's
+    /// `preconfirm_subscriptions` makes them `confirmed`).
+    public func create(
+        _ input: SubscriberInput, lists: [ListID], preconfirm: Bool, for principal: Principal
+    ) async throws -> Subscriber {
+        let draft = try input.draft(over: nil)
+        let targets = try manageable(lists, for: principal)
+        return try await stores.subscribers.createSubscriber(
+            draft, lists: targets, status: preconfirm ? .confirmed : .unconfirmed, at: clock.now())
+    }
+
+    /// Writes `change` over a subscriber the caller may act on. `lists`, when given, replaces
+    /// the subscriptions to the lists the caller may manage; the others are left alone.
+    public func update(
+        _ id: SubscriberID, lists: [ListID]?, preconfirm: Bool, for principal: Principal,
+        change: (Subscriber) throws -> SubscriberInput
+    ) async throws -> Subscriber {
+        try await requireAccess(to: [id], for: principal)
+        guard let current = try await stores.subscribers.subscriber(id: id) else { throw Self.notFound(id) }
+        let draft = try change(current).draft(over: current)
+        let replacement = try lists.map { lists in
+            SubscriptionReplacement(
+                lists: try manageable(lists, for: principal), scope: principal.lists.manageableLists,
+                status: preconfirm ? .confirmed : .unconfirmed)
+        }
+        guard
+            let updated = try await stores.subscribers.updateSubscriber(
+                id: id, draft: draft, subscriptions: replacement, at: clock.now())
+        else { throw Self.notFound(id) }
+        return updated
+    }
+
+    public func delete(_ ids: [SubscriberID], for principal: Principal) async throws {
+        try await requireAccess(to: ids, for: principal)
+        try await stores.subscribers.deleteSubscribers(ids: ids)
+    }
+
+    public func blocklist(_ ids: [SubscriberID], for principal: Principal) async throws {
+        try await requireAccess(to: ids, for: principal)
+        try await stores.subscribers.blocklistSubscribers(ids: ids, at: clock.now())
+    }
+
+    /// `PUT /api/subscribers/lists`: add, remove or unsubscribe `ids` on the target lists the
+    /// caller may manage.
+    public func changeSubscriptions(
+        _ ids: [SubscriberID], action: SubscriptionAction, lists: [ListID], status: SubscriptionStatus?,
+        for principal: Principal
+    ) async throws {
+        try await requireAccess(to: ids, for: principal)
+        let targets = try manageable(lists, for: principal)
+        try await stores.subscribers.changeSubscriptions(
+            ids: ids, action: action, lists: targets, status: status, at: clock.now())
+    }
+
+    // MARK: Access
+
+    /// Each existing subscriber among `ids` must be on at least one list the caller may see or
+    /// act on (unknown ids pass, as in listmonk); else `Permission denied: subscriber: <id>`.
+    private func requireAccess(to ids: [SubscriberID], for principal: Principal) async throws {
+        guard let permitted = principal.lists.subscriberLists else { return }
+        let subscribed = try await stores.subscribers.subscribedLists(of: ids)
+        for id in ids {
+            if let lists = subscribed[id], lists.isDisjoint(with: permitted) {
+                throw TidingsError(
+                    .forbidden, code: "permission_denied", message: "Permission denied: subscriber: \(id)",
+                    details: ["subscriber_id": id.description])
+            }
+        }
+    }
+
+    /// The lists among `lists` the caller may manage; asking only for others is refused with
+    /// listmonk's `Permission denied: lists`.
+    private func manageable(_ lists: [ListID], for principal: Principal) throws -> [ListID] {
+        guard let manageable = principal.lists.manageableLists else { return lists }
+        let allowed = lists.filter(manageable.contains)
+        if !lists.isEmpty, allowed.isEmpty {
+            throw TidingsError(.forbidden, code: "permission_denied", message: "Permission denied: lists")
+        }
+        return allowed
+    }
+
+    /// listmonk's text, with a 404 (listmonk answers 400).
+    static func notFound(_ id: SubscriberID) -> TidingsError {
+        TidingsError(.notFound, code: "not_found", message: "Subscriber (\(id): ) not found")
+    }
+}
+
+/// A subscriber's fields as a client sent them, before validation. `nil` keeps the current
+/// value on update (and takes listmonk's default on create).
+public struct SubscriberInput: Sendable, Equatable {
+    public var email: String?
+    public var name: String?
+    public var status: String?
+    public var attributes: [String: JSONValue]?
+
+    public init(
+        email: String? = nil, name: String? = nil, status: String? = nil, attributes: [String: JSONValue]? = nil
+    ) {
+        self.email = email
+        self.name = name
+        self.status = status
+        self.attributes = attributes
+    }
+
+    /// The validated draft: e-mail trimmed and lower-cased (`400 Invalid email.`), name trimmed
+    /// (derived from the address when empty, ≤ 2000 bytes), status one of listmonk's.
+    public func draft(over current: Subscriber?) throws -> SubscriberDraft {
+        let email = (email ?? current?.email ?? "").trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        guard !email.isEmpty, email.utf8.count <= 1000, Validation.isValidEmail(email) else {
+            throw TidingsError(
+                .badRequest, code: "invalid_email", message: "Invalid email.", details: ["field": "email"])
+        }
+        var name = (name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if name.isEmpty { name = current?.name ?? Self.name(fromEmail: email) }
+        guard name.utf8.count <= Validation.maxFieldBytes else {
+            throw TidingsError(.badRequest, code: "invalid_name", message: "Invalid name.", details: ["field": "name"])
+        }
+        let status: SubscriberStatus
+        if let raw = self.status, !raw.isEmpty {
+            guard let parsed = SubscriberStatus(rawValue: raw) else { throw TidingsError.invalidField("status") }
+            status = parsed
+        } else {
+            status = current?.status ?? .enabled
+        }
+        let attributes = attributes ?? [:]
+        guard attributes.text.utf8.count <= 1 << 20 else {
+            throw TidingsError.invalidField("attribs", "Invalid fields: attribs (larger than 1 MiB)")
+        }
+        return SubscriberDraft(email: email, name: name, attributes: attributes, status: status)
+    }
+
+    /// listmonk's name for a subscriber created without one: the address's local part, dots as
+    /// spaces, each word capitalised (`jane.doe@…` → `Jane Doe`).
+    static func name(fromEmail email: String) -> String {
+        let local = email.split(separator: "@").first.map(String.init) ?? email
+        return local.split(separator: ".").map { word in word.prefix(1).uppercased() + word.dropFirst() }
+            .joined(separator: " ")
+    }
+}
+
+extension Dictionary where Key == String, Value == JSONValue {
+    /// Compact JSON text of the object.
+    var text: String { JSONValue.object(self).text }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// Persistence of subscribers and their subscriptions. Every method is atomic. Subscription
+/// counts per list follow every write (the database keeps them; see migration 4).
+///
+/// Invariant kept by every write: a blocklisted subscriber's subscriptions are all `unsubscribed`.
+public protocol SubscriberStore: Sendable {
+    /// One page of subscribers matching `query` (each subscriber once), with the total across pages.
+    func subscribers(_ query: SubscriberQuery) async throws -> Page<Subscriber>
+    func subscriber(id: SubscriberID) async throws -> Subscriber?
+    /// Inserts a subscriber on `lists` (ids of lists that do not exist are ignored), each
+    /// subscription with `status`. Throws `conflict` when the e-mail address is taken.
+    func createSubscriber(
+        _ draft: SubscriberDraft, lists: [ListID], status: SubscriptionStatus, at: Date
+    ) async throws -> Subscriber
+    /// Writes `draft` over a subscriber and, when given, replaces its subscriptions as
+    /// `SubscriptionReplacement` describes. `nil` when there is no such subscriber; throws
+    /// `conflict` when the e-mail address belongs to another.
+    func updateSubscriber(
+        id: SubscriberID, draft: SubscriberDraft, subscriptions: SubscriptionReplacement?, at: Date
+    ) async throws -> Subscriber?
+    /// Deletes subscribers (and their subscriptions). Unknown ids are ignored.
+    func deleteSubscribers(ids: [SubscriberID]) async throws
+    /// Blocklists subscribers and unsubscribes them from every list. Unknown ids are ignored.
+    func blocklistSubscribers(ids: [SubscriberID], at: Date) async throws
+    /// Adds, removes or unsubscribes subscriptions of `ids` to `lists`. `add` inserts with
+    /// `status ?? .unconfirmed` and changes an existing subscription only when `status` is given.
+    func changeSubscriptions(
+        ids: [SubscriberID], action: SubscriptionAction, lists: [ListID], status: SubscriptionStatus?, at: Date
+    ) async throws
+    /// The lists each existing subscriber among `ids` is subscribed to (any status); unknown ids
+    /// are absent from the answer.
+    func subscribedLists(of ids: [SubscriberID]) async throws -> [SubscriberID: Set<ListID>]
+}

@@ -1,0 +1,208 @@
+import Foundation
+import Hummingbird
+import TidingsCore
+
+/// `/api/subscribers` (listmonk-api.md §4.4). List access is checked by `SubscriberService`.
+struct SubscribersController {
+    let services: AppServices
+
+    var routes: [APIRoute] {
+        let read = APIRoute.Requirement.anyOf([.subscribersGetAll, .subscribersGet])
+        let manage = APIRoute.Requirement.anyOf([.subscribersManage])
+        return [
+            APIRoute(.get, "subscribers", read, query),
+            APIRoute(.get, "subscribers/:id", read, get),
+            APIRoute(.post, "subscribers", manage, create),
+            APIRoute(.put, "subscribers/:id", manage, replace),
+            APIRoute(.patch, "subscribers/:id", manage, patch),
+            APIRoute(.delete, "subscribers/:id", manage, deleteOne),
+            APIRoute(.delete, "subscribers", manage, deleteMany),
+            APIRoute(.put, "subscribers/:id/blocklist", manage, blocklistOne),
+            APIRoute(.put, "subscribers/blocklist", manage, blocklistMany),
+            APIRoute(.put, "subscribers/lists", manage, changeLists),
+            APIRoute(.put, "subscribers/lists/:id", manage, changeLists),
+        ]
+    }
+
+    /// The body of `POST`, `PUT` and `PATCH`.
+    struct SubscriberBody: Decodable {
+        var email: String?
+        var name: String?
+        var status: String?
+        var lists: [Int]?
+        var attribs: JSONValue?
+        var preconfirm_subscriptions: Bool?
+
+        /// `attribs` must be an object; `null` counts as absent.
+        func attributes() throws -> [String: JSONValue]? {
+            switch attribs {
+            case nil, .null?: return nil
+            case .object(let members)?: return members
+            default: throw TidingsError.invalidField("attribs", "Invalid fields: attribs (must be a JSON object)")
+            }
+        }
+
+        var listIDs: [ListID]? { lists.map { $0.map { ListID($0) } } }
+    }
+
+    @Sendable func query(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let sql = (request.param("query") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if !sql.isEmpty {
+            guard context.principal.has(.subscribersSQLQuery) else {
+                throw TidingsError(
+                    .forbidden, code: "permission_denied", message: "Permission denied: subscribers:sql_query",
+                    details: ["permission": Permission.subscribersSQLQuery.rawValue])
+            }
+            // Refused rather than ignored: answering every subscriber to a query meant as a
+            // filter would be worse than an error. The sandboxed runner comes next.
+            throw TidingsError.badRequest(
+                "SQL queries are not available yet in this version of Tidings", code: "query_not_supported")
+        }
+        var query = SubscriberQuery()
+        query.search = (request.param("search") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        query.subscriptionStatus = try request.option("subscription_status", as: SubscriptionStatus.self)
+        query.orderBy = request.param("order_by").flatMap { SubscriberOrder(rawValue: $0) } ?? .id
+        query.direction = request.param("order") == "asc" ? .asc : .desc
+        query.page = request.pagination
+        let lists = try request.query.getAll("list_id").map { raw -> ListID in
+            guard let id = Int(raw) else { throw TidingsError.badRequest("Invalid ID(s)", code: "invalid_id") }
+            return ListID(id)
+        }
+        let page = try await services.subscribers.subscribers(query, requestedLists: lists, for: context.principal)
+        return try ok(
+            PageJSON(
+                results: page.items.map { SubscriberJSON(subscriber: $0, access: context.principal.lists) },
+                search: query.search, total: page.total, per_page: query.page.perPage ?? 0, page: query.page.page),
+            request)
+    }
+
+    @Sendable func get(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let subscriber = try await services.subscribers.subscriber(
+            SubscriberID(try context.id()), for: context.principal)
+        return try respond(subscriber, request, context)
+    }
+
+    @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let body = try await request.decode(as: SubscriberBody.self, context: context)
+        let input = SubscriberInput(
+            email: body.email ?? "", name: body.name, status: body.status, attributes: try body.attributes())
+        let subscriber = try await services.subscribers.create(
+            input, lists: body.listIDs ?? [], preconfirm: body.preconfirm_subscriptions ?? false,
+            for: context.principal)
+        context.audit?.target = ("subscriber", subscriber.id.description)
+        return try respond(subscriber, request, context)
+    }
+
+    /// `PUT`: the body replaces the subscriber (e-mail required; empty name and status keep
+    /// theirs; attributes and the caller's subscriptions are replaced, absent meaning none).
+    @Sendable func replace(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let body = try await request.decode(as: SubscriberBody.self, context: context)
+        let attributes = try body.attributes() ?? [:]
+        let subscriber = try await services.subscribers.update(
+            SubscriberID(try context.id()), lists: body.listIDs ?? [],
+            preconfirm: body.preconfirm_subscriptions ?? false, for: context.principal
+        ) { _ in
+            SubscriberInput(email: body.email ?? "", name: body.name, status: body.status, attributes: attributes)
+        }
+        return try respond(subscriber, request, context)
+    }
+
+    /// `PATCH`: only what the body names changes; attributes are merged at the top level, and
+    /// `lists` replaces the caller's subscriptions only when present and not null.
+    @Sendable func patch(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let body = try await request.decode(as: SubscriberBody.self, context: context)
+        let attributes = try body.attributes()
+        let subscriber = try await services.subscribers.update(
+            SubscriberID(try context.id()), lists: body.listIDs, preconfirm: body.preconfirm_subscriptions ?? false,
+            for: context.principal
+        ) { current in
+            SubscriberInput(
+                email: body.email, name: body.name, status: body.status,
+                attributes: current.attributes.merging(attributes ?? [:]) { _, new in new })
+        }
+        return try respond(subscriber, request, context)
+    }
+
+    @Sendable func deleteOne(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try await services.subscribers.delete([SubscriberID(try context.id())], for: context.principal)
+        return try ok(true, request)
+    }
+
+    @Sendable func deleteMany(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let ids = try request.ids()
+        guard !ids.isEmpty else { throw Self.noIDs }
+        try await services.subscribers.delete(ids.map { SubscriberID($0) }, for: context.principal)
+        return try ok(true, request)
+    }
+
+    @Sendable func blocklistOne(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try await services.subscribers.blocklist([SubscriberID(try context.id())], for: context.principal)
+        return try ok(true, request)
+    }
+
+    struct IDsBody: Decodable {
+        var ids: [Int]?
+    }
+
+    @Sendable func blocklistMany(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let body = try await request.decode(as: IDsBody.self, context: context)
+        let ids = try Self.positive(body.ids ?? [])
+        guard !ids.isEmpty else { throw Self.noIDs }
+        try await services.subscribers.blocklist(ids, for: context.principal)
+        return try ok(true, request)
+    }
+
+    struct ListsBody: Decodable {
+        var ids: [Int]?
+        var action: String?
+        var target_list_ids: [Int]?
+        var status: String?
+    }
+
+    /// `PUT /api/subscribers/lists[/{id}]`, checked in listmonk's order: ids (always required in
+    /// the body; the path id then replaces them), targets, access, action, status.
+    @Sendable func changeLists(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let body = try await request.decode(as: ListsBody.self, context: context)
+        guard let bodyIDs = body.ids, !bodyIDs.isEmpty else {
+            throw TidingsError.badRequest("No IDs given.", code: "invalid_id")
+        }
+        var ids = try Self.positive(bodyIDs)
+        if let raw = context.parameters.get("id") {
+            guard let id = Int(raw), id > 0 else { throw TidingsError.badRequest("Invalid ID(s)", code: "invalid_id") }
+            ids = [SubscriberID(id)]
+        }
+        let targets = (body.target_list_ids ?? []).map { ListID($0) }
+        guard !targets.isEmpty else { throw TidingsError.badRequest("No lists given.", code: "invalid_fields") }
+        guard let action = body.action.flatMap(SubscriptionAction.init(rawValue:)) else {
+            throw TidingsError.badRequest("Invalid action.", code: "invalid_fields")
+        }
+        var status: SubscriptionStatus?
+        if let raw = body.status, !raw.isEmpty {
+            guard let parsed = SubscriptionStatus(rawValue: raw) else { throw TidingsError.invalidField("status") }
+            status = parsed
+        }
+        try await services.subscribers.changeSubscriptions(
+            ids, action: action, lists: targets, status: status, for: context.principal)
+        return try ok(true, request)
+    }
+
+    private func respond(
+        _ subscriber: Subscriber, _ request: Request, _ context: AuthenticatedContext
+    ) throws
+        -> Response
+    {
+        try ok(SubscriberJSON(subscriber: subscriber, access: context.principal.lists), request)
+    }
+
+    private static let noIDs = TidingsError.badRequest("One or more IDs are invalid: ids", code: "invalid_id")
+
+    private static func positive(_ ids: [Int]) throws -> [SubscriberID] {
+        try ids.map { id in
+            guard id > 0 else {
+                throw TidingsError.badRequest(
+                    "One or more IDs are invalid: \(id) is not a valid ID", code: "invalid_id")
+            }
+            return SubscriberID(id)
+        }
+    }
+}
