@@ -49,7 +49,9 @@ public struct TestApp: Sendable {
             buffer = ByteBuffer(string: body)
         }
         let response = try await client.execute(uri: path, method: method, headers: headers, body: buffer)
-        return TestResult(status: response.status, headers: response.headers, body: String(buffer: response.body))
+        return TestResult(
+            status: response.status, headers: response.headers, body: String(buffer: response.body),
+            raw: response.body)
     }
 }
 
@@ -58,6 +60,8 @@ public struct TestResult: Sendable {
     public let status: HTTPResponse.Status
     public let headers: HTTPFields
     public let body: String
+    /// The body's bytes, for bodies that are not text (gzip).
+    public var raw = ByteBuffer()
 
     public var json: Any? { try? JSONSerialization.jsonObject(with: Data(body.utf8), options: [.fragmentsAllowed]) }
     public var object: [String: Any] { json as? [String: Any] ?? [:] }

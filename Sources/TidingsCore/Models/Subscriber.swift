@@ -106,6 +106,8 @@ public enum SubscriberOrder: String, Sendable, CaseIterable {
 public struct SubscriberQuery: Sendable, Equatable {
     /// Subscribers on any of these lists; `nil` means no list filter. An empty set matches nothing.
     public var lists: Set<ListID>?
+    /// Only these subscribers (`GET /api/subscribers/export?id=…`); `nil` means no id filter.
+    public var ids: Set<SubscriberID>?
     /// With a list filter: only subscriptions of this status.
     public var subscriptionStatus: SubscriptionStatus?
     /// Case-insensitive text in the e-mail address or the name.

@@ -19,6 +19,33 @@ public struct SubscriberService: Sendable {
     public func subscribers(
         _ query: SubscriberQuery, requestedLists: [ListID], for principal: Principal
     ) async throws -> Page<Subscriber> {
+        try await stores.subscribers.subscribers(scoped(query, requestedLists: requestedLists, for: principal))
+    }
+
+    /// Streams every subscriber `principal` may see that matches `query`, in id order, `batchSize`
+    /// at a time: memory stays bounded however many there are.
+    public func export(
+        _ query: SubscriberQuery, requestedLists: [ListID], for principal: Principal, batchSize: Int = 1_000,
+        each: ([Subscriber]) async throws -> Void
+    ) async throws {
+        let query = scoped(query, requestedLists: requestedLists, for: principal)
+        var last: SubscriberID?
+        while true {
+            let batch = try await stores.subscribers.subscriberBatch(query, after: last, limit: batchSize)
+            guard let end = batch.last else { return }
+            try await each(batch)
+            last = end.id
+        }
+    }
+
+    /// `query` within what `principal` may see: requested lists are narrowed to the caller's
+    /// (never widened, unlike listmonk); without any, `subscribers:get_all` sees everyone and
+    /// others the subscribers of their lists.
+    private func scoped(
+        _ query: SubscriberQuery, requestedLists: [ListID], for principal: Principal
+    )
+        -> SubscriberQuery
+    {
         var query = query
         let visible = principal.lists.subscriberLists
         if !requestedLists.isEmpty {
@@ -28,7 +55,7 @@ public struct SubscriberService: Sendable {
             query.subscriptionStatus = nil  // only meaningful with a list filter, as in listmonk
             query.lists = principal.has(.subscribersGetAll) ? nil : visible
         }
-        return try await stores.subscribers.subscribers(query)
+        return query
     }
 
     public func subscriber(_ id: SubscriberID, for principal: Principal) async throws -> Subscriber {

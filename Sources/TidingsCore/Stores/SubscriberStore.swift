@@ -8,6 +8,9 @@ public protocol SubscriberStore: Sendable {
     /// One page of subscribers matching `query` (each subscriber once), with the total across pages.
     func subscribers(_ query: SubscriberQuery) async throws -> Page<Subscriber>
     func subscriber(id: SubscriberID) async throws -> Subscriber?
+    /// Up to `limit` subscribers matching `query`'s filters with ids above `after`, in id order,
+    /// without their subscriptions: one batch of an export, however large the whole.
+    func subscriberBatch(_ query: SubscriberQuery, after: SubscriberID?, limit: Int) async throws -> [Subscriber]
     /// Inserts a subscriber on `lists` (ids of lists that do not exist are ignored), each
     /// subscription with `status`. Throws `conflict` when the e-mail address is taken.
     func createSubscriber(

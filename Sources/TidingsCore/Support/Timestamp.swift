@@ -33,6 +33,13 @@ public enum Timestamp {
         String(rfc3339(date).dropLast()) + "+00:00"
     }
 
+    /// Go's `time.Time.String()` in UTC, which listmonk's CSV export writes:
+    /// `2026-11-26 16:15:15.384667 +0000 UTC`.
+    public static func goString(_ date: Date) -> String {
+        let text = rfc3339(date).dropLast()  // without the `Z`
+        return text.replacingOccurrences(of: "T", with: " ") + " +0000 UTC"
+    }
+
     /// Parses RFC 3339 (with or without fractional seconds, `Z` or an offset).
     public static func parse(_ text: String) -> Date? {
         if let date = try? Date(text, strategy: .iso8601) { return date }

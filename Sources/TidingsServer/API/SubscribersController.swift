@@ -45,7 +45,10 @@ struct SubscribersController {
         var listIDs: [ListID]? { lists.map { $0.map { ListID($0) } } }
     }
 
-    @Sendable func query(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+    /// The filters shared by the listing and the export: `search`, `subscription_status`,
+    /// repeated `list_id`s (returned apart: the service narrows them to the caller's lists), and
+    /// `query`, which needs `subscribers:sql_query`.
+    static func filters(of request: Request, context: AuthenticatedContext) throws -> (SubscriberQuery, [ListID]) {
         let sql = (request.param("query") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if !sql.isEmpty {
             guard context.principal.has(.subscribersSQLQuery) else {
@@ -61,13 +64,18 @@ struct SubscribersController {
         var query = SubscriberQuery()
         query.search = (request.param("search") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         query.subscriptionStatus = try request.option("subscription_status", as: SubscriptionStatus.self)
-        query.orderBy = request.param("order_by").flatMap { SubscriberOrder(rawValue: $0) } ?? .id
-        query.direction = request.param("order") == "asc" ? .asc : .desc
-        query.page = request.pagination
         let lists = try request.query.getAll("list_id").map { raw -> ListID in
             guard let id = Int(raw) else { throw TidingsError.badRequest("Invalid ID(s)", code: "invalid_id") }
             return ListID(id)
         }
+        return (query, lists)
+    }
+
+    @Sendable func query(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        var (query, lists) = try Self.filters(of: request, context: context)
+        query.orderBy = request.param("order_by").flatMap { SubscriberOrder(rawValue: $0) } ?? .id
+        query.direction = request.param("order") == "asc" ? .asc : .desc
+        query.page = request.pagination
         let page = try await services.subscribers.subscribers(query, requestedLists: lists, for: context.principal)
         return try ok(
             PageJSON(

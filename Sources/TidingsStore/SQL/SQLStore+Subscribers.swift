@@ -37,6 +37,10 @@ extension SQLStore: SubscriberStore {
             }
             clause = clause + " AND EXISTS (SELECT 1 FROM subscriber_lists sl WHERE \(membership))"
         }
+        if let ids = query.ids {
+            guard !ids.isEmpty else { return nil }
+            clause = clause + " AND s.id IN \(SQLBind.group(ids.map(\.rawValue).sorted()))"
+        }
         if !query.search.isEmpty {
             let pattern = Self.likePattern(query.search)
             clause =
@@ -63,6 +67,23 @@ extension SQLStore: SubscriberStore {
             ).all().map(Self.subscriber(from:))
             try await attachSubscriptions(to: &subscribers, in: database)
             return Page(items: subscribers, total: total)
+        }
+    }
+
+    public func subscriberBatch(
+        _ query: SubscriberQuery, after: SubscriberID?, limit: Int
+    ) async throws
+        -> [Subscriber]
+    {
+        guard let clause = whereClause(query) else { return [] }
+        let columns = subscriberColumns
+        return try await engine.read { database in
+            try await database.raw(
+                """
+                SELECT \(columns) FROM subscribers s WHERE \(clause) AND s.id > \(bind: after?.rawValue ?? 0)
+                ORDER BY s.id LIMIT \(bind: limit)
+                """
+            ).all().map(Self.subscriber(from:))
         }
     }
 
