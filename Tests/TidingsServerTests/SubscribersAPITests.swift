@@ -302,18 +302,4 @@ import TidingsTestSupport
             #expect(statuses.filter { $0 == .conflict }.count == 11)
         }
     }
-
-    @Test("SQL queries need subscribers:sql_query and are refused, not ignored, until the sandbox lands")
-    func sqlQuery() async throws {
-        try await TestApp.run(.sqlite) { app in
-            let reader = try await app.headers(holding: [.subscribersGetAll])
-            let denied = try await app.request(.get, "/api/subscribers?query=true", headers: reader)
-            #expect(denied.status == .forbidden)
-            #expect(denied.message == "Permission denied: subscribers:sql_query")
-            let admin = try await app.adminHeaders()
-            let refused = try await app.request(.get, "/api/subscribers?query=true", headers: admin)
-            #expect(refused.status == .badRequest)
-            #expect(refused.code == "query_not_supported")
-        }
-    }
 }

@@ -110,6 +110,8 @@ public struct SubscriberQuery: Sendable, Equatable {
     public var ids: Set<SubscriberID>?
     /// With a list filter: only subscriptions of this status.
     public var subscriptionStatus: SubscriptionStatus?
+    /// The caller's SQL filter (listmonk's `query`), run in the query sandbox.
+    public var expression: FilterExpression?
     /// Case-insensitive text in the e-mail address or the name.
     public var search: String = ""
     public var orderBy: SubscriberOrder = .id

@@ -49,19 +49,14 @@ struct SubscribersController {
     /// repeated `list_id`s (returned apart: the service narrows them to the caller's lists), and
     /// `query`, which needs `subscribers:sql_query`.
     static func filters(of request: Request, context: AuthenticatedContext) throws -> (SubscriberQuery, [ListID]) {
-        let sql = (request.param("query") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if !sql.isEmpty {
-            guard context.principal.has(.subscribersSQLQuery) else {
-                throw TidingsError(
-                    .forbidden, code: "permission_denied", message: "Permission denied: subscribers:sql_query",
-                    details: ["permission": Permission.subscribersSQLQuery.rawValue])
-            }
-            // Refused rather than ignored: answering every subscriber to a query meant as a
-            // filter would be worse than an error. The sandboxed runner comes next.
-            throw TidingsError.badRequest(
-                "SQL queries are not available yet in this version of Tidings", code: "query_not_supported")
-        }
         var query = SubscriberQuery()
+        let sql = request.param("query") ?? ""
+        if !sql.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, !context.principal.has(.subscribersSQLQuery) {
+            throw TidingsError(
+                .forbidden, code: "permission_denied", message: "Permission denied: subscribers:sql_query",
+                details: ["permission": Permission.subscribersSQLQuery.rawValue])
+        }
+        query.expression = try FilterExpression(sql)
         query.search = (request.param("search") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         query.subscriptionStatus = try request.option("subscription_status", as: SubscriptionStatus.self)
         let lists = try request.query.getAll("list_id").map { raw -> ListID in
@@ -80,7 +75,8 @@ struct SubscribersController {
         return try ok(
             PageJSON(
                 results: page.items.map { SubscriberJSON(subscriber: $0, access: context.principal.lists) },
-                search: query.search, total: page.total, per_page: query.page.perPage ?? 0, page: query.page.page),
+                search: query.search, query: query.expression?.text ?? "", total: page.total,
+                per_page: query.page.perPage ?? 0, page: query.page.page),
             request)
     }
 

@@ -20,6 +20,9 @@ public protocol DatabaseEngine: Sendable {
     func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Closes every connection. The engine must not be used afterwards.
     func shutdown() async
+    /// Where callers' SQL filter expressions run (docs/segmentation.md); `nil` when this engine
+    /// has none yet.
+    var querySandbox: (any QuerySandbox)? { get }
 }
 
 extension SQLDatabase {

@@ -50,6 +50,9 @@ public final class PostgresEngine: DatabaseEngine, Service {
     }
 
     public func shutdown() async {}
+
+    /// Not yet: the least-privilege login role comes with `tidings install` (docs/segmentation.md).
+    public var querySandbox: (any QuerySandbox)? { nil }
 }
 
 /// Failures of the storage layer that are not domain errors.

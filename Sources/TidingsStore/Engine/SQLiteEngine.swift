@@ -16,11 +16,13 @@ public final class SQLiteEngine: DatabaseEngine {
     private let nextReader = Atomic<Int>(0)
     private let writeLock = AsyncMutex()
     private let logger: Logger
+    public let querySandbox: (any QuerySandbox)?
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection], logger: Logger) {
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection], path: String, logger: Logger) {
         self.writer = writer
         self.readers = readers
         self.logger = logger
+        self.querySandbox = SQLiteQuerySandbox(path: path)
     }
 
     /// Opens (creating if needed) the database file at `path`.
@@ -40,7 +42,7 @@ public final class SQLiteEngine: DatabaseEngine {
             for connection in readers + [writer] { try? await connection.close() }
             throw error
         }
-        return SQLiteEngine(writer: writer, readers: readers, logger: logger)
+        return SQLiteEngine(writer: writer, readers: readers, path: path, logger: logger)
     }
 
     private static func configure(_ connection: SQLiteConnection, pragmas: [String]) async throws {
@@ -65,6 +67,7 @@ public final class SQLiteEngine: DatabaseEngine {
     }
 
     public func shutdown() async {
+        await querySandbox?.close()
         await writeLock.withLock {
             for connection in readers + [writer] {
                 do { try await connection.close() } catch {

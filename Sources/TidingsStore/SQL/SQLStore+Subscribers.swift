@@ -25,13 +25,15 @@ extension SQLStore: SubscriberStore {
             createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }
 
-    /// The WHERE clause of a subscriber query (`nil`: it can match nothing).
-    private func whereClause(_ query: SubscriberQuery) -> SQLQueryString? {
+    /// The WHERE clause of a subscriber query over `table` (the alias or name subscribers go by;
+    /// the caller's SQL expression is not part of it). `nil`: it can match nothing.
+    private func whereClause(_ query: SubscriberQuery, table: String = "s") -> SQLQueryString? {
+        let t = SQLQueryString(stringLiteral: table)
         var clause: SQLQueryString = "1 = 1"
         if let lists = query.lists {
             guard !lists.isEmpty else { return nil }
             var membership: SQLQueryString =
-                "sl.subscriber_id = s.id AND sl.list_id IN \(SQLBind.group(lists.map(\.rawValue).sorted()))"
+                "sl.subscriber_id = \(t).id AND sl.list_id IN \(SQLBind.group(lists.map(\.rawValue).sorted()))"
             if let status = query.subscriptionStatus {
                 membership = membership + " AND sl.status = \(bind: status.rawValue)"
             }
@@ -39,18 +41,19 @@ extension SQLStore: SubscriberStore {
         }
         if let ids = query.ids {
             guard !ids.isEmpty else { return nil }
-            clause = clause + " AND s.id IN \(SQLBind.group(ids.map(\.rawValue).sorted()))"
+            clause = clause + " AND \(t).id IN \(SQLBind.group(ids.map(\.rawValue).sorted()))"
         }
         if !query.search.isEmpty {
             let pattern = Self.likePattern(query.search)
             clause =
                 clause
-                + " AND (LOWER(s.email) LIKE \(bind: pattern) ESCAPE '\\' OR LOWER(s.name) LIKE \(bind: pattern) ESCAPE '\\')"
+                + " AND (LOWER(\(t).email) LIKE \(bind: pattern) ESCAPE '\\' OR LOWER(\(t).name) LIKE \(bind: pattern) ESCAPE '\\')"
         }
         return clause
     }
 
     public func subscribers(_ query: SubscriberQuery) async throws -> Page<Subscriber> {
+        if let expression = query.expression { return try await sandboxedPage(query, expression) }
         guard let clause = whereClause(query) else { return Page(items: [], total: 0) }
         let direction: SQLQueryString = query.direction == .asc ? "ASC" : "DESC"
         let paging: SQLQueryString =
@@ -75,6 +78,15 @@ extension SQLStore: SubscriberStore {
     ) async throws
         -> [Subscriber]
     {
+        if let expression = query.expression {
+            guard let filter = sandboxFilter(query, expression) else { return [] }
+            let ids = try await sandboxed(
+                """
+                SELECT subscribers.id FROM subscribers WHERE \(filter) AND subscribers.id > \(bind: after?.rawValue ?? 0)
+                ORDER BY subscribers.id LIMIT \(bind: limit)
+                """)
+            return try await subscribers(ids: ids, withSubscriptions: false)
+        }
         guard let clause = whereClause(query) else { return [] }
         let columns = subscriberColumns
         return try await engine.read { database in
@@ -84,6 +96,59 @@ extension SQLStore: SubscriberStore {
                 ORDER BY s.id LIMIT \(bind: limit)
                 """
             ).all().map(Self.subscriber(from:))
+        }
+    }
+
+    // MARK: The caller's SQL expression, in the query sandbox
+
+    /// `(<expression>) AND <scope>` over the unaliased `subscribers` table, which is how
+    /// listmonk's expressions name it. `FilterExpression` guarantees the expression is one
+    /// balanced expression, so the scope always applies.
+    private func sandboxFilter(_ query: SubscriberQuery, _ expression: FilterExpression) -> SQLQueryString? {
+        whereClause(query, table: "subscribers").map { "(\(unsafeRaw: expression.text)) AND \($0)" }
+    }
+
+    private func sandboxedPage(
+        _ query: SubscriberQuery, _ expression: FilterExpression
+    ) async throws
+        -> Page<Subscriber>
+    {
+        guard let filter = sandboxFilter(query, expression) else { return Page(items: [], total: 0) }
+        let direction: SQLQueryString = query.direction == .asc ? "ASC" : "DESC"
+        let paging: SQLQueryString =
+            query.page.perPage.map { " LIMIT \(bind: $0) OFFSET \(bind: query.page.offset)" } ?? ""
+        let total = try await sandboxed("SELECT COUNT(*) FROM subscribers WHERE \(filter)").first ?? 0
+        let ids = try await sandboxed(
+            """
+            SELECT subscribers.id FROM subscribers WHERE \(filter)
+            ORDER BY subscribers.\(unsafeRaw: query.orderBy.rawValue) \(direction), subscribers.id \(direction)\(paging)
+            """)
+        return Page(items: try await subscribers(ids: ids, withSubscriptions: true), total: total)
+    }
+
+    /// Runs a query in the sandbox: serialised here, bound and executed there.
+    private func sandboxed(_ query: SQLQueryString) async throws -> [Int] {
+        guard let sandbox = engine.querySandbox else {
+            throw TidingsError.badRequest(
+                "SQL queries are not available yet on PostgreSQL in this version of Tidings",
+                code: "query_not_supported")
+        }
+        let (sql, binds) = try await engine.read { database in database.serialize(query) }
+        return try await sandbox.integers(sql, binds: try binds.map(QueryBind.init))
+    }
+
+    /// Subscribers by id, in the order given.
+    private func subscribers(ids: [Int], withSubscriptions: Bool) async throws -> [Subscriber] {
+        guard !ids.isEmpty else { return [] }
+        let columns = subscriberColumns
+        return try await engine.read { database in
+            let rows = try await database.raw(
+                "SELECT \(columns) FROM subscribers s WHERE s.id IN \(SQLBind.group(ids))"
+            ).all().map(Self.subscriber(from:))
+            let byID = Dictionary(rows.map { ($0.id.rawValue, $0) }, uniquingKeysWith: { first, _ in first })
+            var ordered = ids.compactMap { byID[$0] }
+            if withSubscriptions { try await attachSubscriptions(to: &ordered, in: database) }
+            return ordered
         }
     }
 

@@ -1,0 +1,36 @@
+import Foundation
+
+/// A connection that runs the SELECTs built around a caller's SQL expression, and can do no harm:
+/// it reads only the subscriber, list and subscription tables, writes nothing, and gives up after
+/// a time limit (see docs/segmentation.md).
+public protocol QuerySandbox: Sendable {
+    /// Runs `sql` (with `?` placeholders for `binds`) and returns the first column of each row as
+    /// an integer. Throws `TidingsError` 400 `invalid_query` for anything the sandbox refuses or
+    /// the database rejects, and `query_timeout` when it runs out of time.
+    func integers(_ sql: String, binds: [QueryBind]) async throws -> [Int]
+    /// Closes the connection (at shutdown).
+    func close() async
+}
+
+/// A value bound into a sandboxed statement.
+public enum QueryBind: Sendable, Equatable {
+    case integer(Int)
+    case text(String)
+    case real(Double)
+
+    /// The bind for a value SQLKit collected while serialising a query.
+    init(_ value: any Encodable) throws {
+        switch value {
+        case let value as Int: self = .integer(value)
+        case let value as String: self = .text(value)
+        case let value as Double: self = .real(value)
+        case let value as Date: self = .real(value.timeIntervalSince1970)
+        default:
+            throw QuerySandboxError.unsupportedBind(String(describing: type(of: value)))
+        }
+    }
+}
+
+enum QuerySandboxError: Error {
+    case unsupportedBind(String)
+}
