@@ -62,6 +62,9 @@ import TidingsServer
             ])
         #expect(configuration.adminPassword == "from a file")
         #expect(configuration.secretKey == String(repeating: "k", count: 40))
+        let queryURL = try Self.temporaryFile("postgres://reader:secret@db/tidings\n")
+        let query = try ConfigurationLoader.load(file: nil, environment: ["TIDINGS_QUERY_DATABASE_URL_FILE": queryURL])
+        #expect(query.queryDatabaseURL == "postgres://reader:secret@db/tidings")
         #expect(throws: ConfigurationError.self) {
             try ConfigurationLoader.load(file: nil, environment: ["TIDINGS_ADMIN_PASSWORD_FILE": "/nonexistent/x"])
         }

@@ -31,9 +31,9 @@ import TidingsTestSupport
         return (response.dataObject["results"] as? [[String: Any]] ?? []).compactMap { $0["email"] as? String }.sorted()
     }
 
-    @Test("the common forms work, in the listing and the export")
-    func commonForms() async throws {
-        try await TestApp.run(.sqlite) { app in
+    @Test("the common forms work, in the listing and the export", arguments: TestBackend.enabled)
+    func commonForms(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
             let admin = try await app.adminHeaders()
             _ = try await Self.populate(app, admin: admin)
             #expect(
@@ -57,43 +57,65 @@ import TidingsTestSupport
         }
     }
 
+    /// Expressions that must be refused, and words the reason contains (SQLite and PostgreSQL
+    /// word the same refusal differently).
+    static let refusals: [(String, String)] = [
+        ("1=1; DELETE FROM subscribers", "only one expression"),
+        ("true) OR (1=1", "unbalanced parentheses"),
+        ("true -- and the rest", "comments"),
+        ("1=1 /* hidden */", "comments"),
+        ("subscribers.email = 'x", "unterminated quote"),
+        ("subscribers.id IN (SELECT id FROM users)", "prohibited|permission denied"),
+        ("subscribers.id IN (SELECT user_id FROM api_tokens)", "prohibited|permission denied"),
+        ("subscribers.id IN (SELECT user_id FROM sessions)", "prohibited|permission denied"),
+        ("EXISTS (SELECT 1 FROM audit_log)", "prohibited|not authorized|permission denied"),
+        ("EXISTS (SELECT 1 FROM settings)", "prohibited|not authorized|permission denied"),
+        ("nonsense garbage", "syntax error"),
+    ]
+
+    static let sqliteRefusals: [(String, String)] = [
+        ("(SELECT count(*) FROM sqlite_master) > 0", "prohibited|not authorized"),
+        ("EXISTS (SELECT 1 FROM pragma_table_info('users'))", "prohibited|not authorized"),
+        ("load_extension('/tmp/x') IS NULL", "function"),
+        ("sqlite_version() IS NOT NULL", "not authorized to use function"),
+    ]
+
+    static let postgresRefusals: [(String, String)] = [
+        ("pg_read_file('/etc/passwd') IS NOT NULL", "permission denied"),
+        (
+            "set_config('role', current_user, true) IS NOT NULL AND set_config('role', 'postgres', true) IS NOT NULL",
+            "permission denied"
+        ),
+        ("(SELECT count(*) FROM pg_authid) > 0", "permission denied"),
+        ("nextval('subscribers_id_seq') > 0", "permission denied|read-only"),
+        ("(SELECT count(*) FROM lo_import('/etc/passwd')) > 0", "permission denied|does not exist"),
+    ]
+
     @Test(
-        "anything but a read of subscribers, lists and subscriptions is refused with a 400 that says why",
-        arguments: [
-            ("1=1; DELETE FROM subscribers", "only one expression"),
-            ("true) OR (1=1", "unbalanced parentheses"),
-            ("true -- and the rest", "comments"),
-            ("1=1 /* hidden */", "comments"),
-            ("subscribers.id IN (SELECT id FROM users)", "prohibited"),
-            ("subscribers.id IN (SELECT user_id FROM api_tokens)", "prohibited"),
-            ("subscribers.id IN (SELECT user_id FROM sessions)", "prohibited"),
-            ("EXISTS (SELECT 1 FROM audit_log)", "prohibited|not authorized"),
-            ("(SELECT count(*) FROM sqlite_master) > 0", "prohibited|not authorized"),
-            ("EXISTS (SELECT 1 FROM pragma_table_info('users'))", "prohibited|not authorized"),
-            ("load_extension('/tmp/x') IS NULL", "function"),
-            ("sqlite_version() IS NOT NULL", "not authorized to use function"),
-            ("subscribers.email = 'x", "unterminated quote"),
-            ("nonsense garbage", "syntax error"),
-        ])
-    func refused(expression: String, reason: String) async throws {
-        try await TestApp.run(.sqlite) { app in
+        "anything but a read of subscribers, lists and subscriptions is a 400 that says why",
+        arguments: TestBackend.enabled)
+    func refused(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
             let admin = try await app.adminHeaders()
             _ = try await Self.populate(app, admin: admin)
-            let encoded = expression.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? expression
-            let response = try await app.request(.get, "/api/subscribers?query=\(encoded)", headers: admin)
-            #expect(response.status == .badRequest, "\(response.body)")
-            #expect(response.code == "invalid_query")
-            #expect(response.message?.hasPrefix("Error preparing subscriber query: ") == true)
-            // SQLite words a denied read "prohibited" or "not authorized", depending on the form.
-            let message = response.message ?? ""
-            #expect(reason.split(separator: "|").contains { message.contains($0) }, "\(message)")
+            let cases = Self.refusals + (backend == .sqlite ? Self.sqliteRefusals : Self.postgresRefusals)
+            for (expression, reason) in cases {
+                let encoded = expression.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? expression
+                let response = try await app.request(.get, "/api/subscribers?query=\(encoded)", headers: admin)
+                #expect(response.status == .badRequest, "\(expression): \(response.body)")
+                #expect(response.code == "invalid_query", "\(expression)")
+                let message = response.message ?? ""
+                #expect(message.hasPrefix("Error preparing subscriber query: "), "\(expression)")
+                #expect(reason.split(separator: "|").contains { message.contains($0) }, "\(expression): \(message)")
+            }
             #expect(try await app.services.stores.subscribers.subscribers(SubscriberQuery()).total == 4)
         }
     }
 
-    @Test("an endless query is stopped by the time limit, and the sandbox keeps working")
-    func endless() async throws {
-        try await TestApp.run(.sqlite) { app in
+    @Test(
+        "an endless query is stopped by the time limit, and the sandbox keeps working", arguments: TestBackend.enabled)
+    func endless(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
             let admin = try await app.adminHeaders()
             _ = try await Self.populate(app, admin: admin)
             let endless =
@@ -106,9 +128,11 @@ import TidingsTestSupport
         }
     }
 
-    @Test("an expression cannot widen a restricted caller's lists, and needs subscribers:sql_query")
-    func scope() async throws {
-        try await TestApp.run(.sqlite) { app in
+    @Test(
+        "an expression cannot widen a restricted caller's lists, and needs subscribers:sql_query",
+        arguments: TestBackend.enabled)
+    func scope(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
             let admin = try await app.adminHeaders()
             let (a, _) = try await Self.populate(app, admin: admin)
             let role = try await app.makeListRole("A", [(a.id, [.get])])
@@ -123,14 +147,22 @@ import TidingsTestSupport
         }
     }
 
-    @Test("on PostgreSQL the query is refused until its sandbox role lands", arguments: TestBackend.enabled)
-    func postgresPending(backend: TestBackend) async throws {
-        guard backend == .postgres else { return }
-        try await TestApp.run(backend) { app in
-            let admin = try await app.adminHeaders()
-            let response = try await app.request(.get, "/api/subscribers?query=true", headers: admin)
-            #expect(response.status == .badRequest)
-            #expect(response.code == "query_not_supported")
+    @Test(
+        "a query login that fails is a 503 that says what to do, and nothing else breaks",
+        arguments: TestBackend.enabled)
+    func unavailable(backend: TestBackend) async throws {
+        guard backend == .postgres, let admin = TestBackend.postgresAdminURL else { return }
+        var components = try #require(URLComponents(string: admin))
+        components.user = "no_such_role"
+        components.password = "wrong"
+        let queryURL = try #require(components.string)
+        try await TestApp.run(backend, configure: { $0.queryDatabaseURL = queryURL }) { app in
+            let headers = try await app.adminHeaders()
+            let response = try await app.request(.get, "/api/subscribers?query=true", headers: headers)
+            #expect(response.status == .serviceUnavailable)
+            #expect(response.code == "query_unavailable")
+            #expect(response.message?.contains("TIDINGS_QUERY_DATABASE_URL") == true)
+            #expect(try await app.request(.get, "/api/subscribers", headers: headers).status == .ok)
         }
     }
 }

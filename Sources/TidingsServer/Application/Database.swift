@@ -11,7 +11,20 @@ public enum Database {
         case .sqlite(let path):
             return try await SQLiteEngine.open(path: path, logger: logger)
         case .postgres(let url):
-            return PostgresEngine(configuration: try PostgresEngine.configuration(url: url), logger: logger)
+            let main = try PostgresEngine.configuration(url: url)
+            if let queryURL = configuration.queryDatabaseURL {
+                return PostgresEngine(
+                    configuration: main, logger: logger, query: try PostgresEngine.configuration(url: queryURL))
+            }
+            // Tidings manages the sandbox's role: named after the database, its password derived
+            // from the secret key (docs/segmentation.md).
+            let key = try SecretKeyFile.key(
+                configured: configuration.secretKey, dataDirectory: configuration.dataDirectory)
+            let role = QueryRole(database: main.database ?? main.username, secretKey: key)
+            var query = main
+            query.username = role.name
+            query.password = role.password
+            return PostgresEngine(configuration: main, logger: logger, query: query, queryRole: role)
         }
     }
 
@@ -47,6 +60,7 @@ public enum Database {
             do {
                 let applied = try await Migrator(engine: engine).migrate(at: clock.now())
                 try await SQLStore(engine: engine).ensureSuperAdminRole(at: clock.now())
+                if let postgres = engine as? PostgresEngine { await postgres.provisionQueryRole() }
                 return applied
             } catch  where engine.flavor == .sqlite && attempt < 5 && "\(error)".contains("busy") {
                 attempt += 1

@@ -14,6 +14,7 @@ public enum ConfigurationLoader {
         }
         struct Database: Decodable {
             var url: String?
+            var query_url: String?
         }
         struct Security: Decodable {
             var secret_key: String?
@@ -63,6 +64,7 @@ public enum ConfigurationLoader {
         if let value = file.http?.address { try setAddress(value, name: "http.address", in: &configuration) }
         if let value = file.http?.root_url { configuration.rootURL = value }
         if let value = file.database?.url { configuration.databaseURL = value }
+        if let value = file.database?.query_url { configuration.queryDatabaseURL = value }
         if let value = file.security?.secret_key { configuration.secretKey = value }
         if let path = file.security?.secret_key_file { configuration.secretKey = try readSecret(path) }
         if let value = file.security?.token_prefix { configuration.tokenPrefix = value }
@@ -89,6 +91,7 @@ public enum ConfigurationLoader {
         }
         if let dataDirectory = try value("TIDINGS_DATA_DIR") { configuration.dataDirectory = dataDirectory }
         if let url = try value("TIDINGS_DATABASE_URL") { configuration.databaseURL = url }
+        if let url = try value("TIDINGS_QUERY_DATABASE_URL") { configuration.queryDatabaseURL = url }
         if let rootURL = try value("TIDINGS_ROOT_URL") { configuration.rootURL = rootURL }
         if let key = try value("TIDINGS_SECRET_KEY") { configuration.secretKey = key }
         if let user = try value("TIDINGS_ADMIN_USER") { configuration.adminUser = user }

@@ -11,6 +11,9 @@ public struct TidingsConfiguration: Sendable {
     public var dataDirectory: String = "./tidings-data"
     /// `sqlite:///path/file.db` or `postgres://user:pass@host:port/db`; `nil` → SQLite in the data directory.
     public var databaseURL: String?
+    /// PostgreSQL only: the login that runs callers' SQL filter expressions (a role that may only
+    /// read subscribers, lists and subscriptions). Unset: Tidings derives and provisions one.
+    public var queryDatabaseURL: String?
     /// The public URL of this instance (`TIDINGS_ROOT_URL`); `https` turns on `Secure` cookies.
     public var rootURL: String = "http://127.0.0.1:9000"
     /// The key for token and session hashes, if given (`TIDINGS_SECRET_KEY` / `_FILE`); otherwise

@@ -11,10 +11,42 @@ public final class PostgresEngine: DatabaseEngine, Service {
     public let flavor = SQLFlavor.postgres
     public let client: PostgresClient
     private let logger: Logger
+    private let sandbox: PostgresQuerySandbox?
+    private let queryRole: QueryRole?
+    private let database: String?
 
-    public init(configuration: PostgresClient.Configuration, logger: Logger) {
+    /// - Parameters:
+    ///   - query: the login of the query sandbox (`nil`: callers' SQL expressions are refused).
+    ///   - queryRole: the role to provision for that login, when Tidings manages it.
+    public init(
+        configuration: PostgresClient.Configuration, logger: Logger, query: PostgresClient.Configuration? = nil,
+        queryRole: QueryRole? = nil, queryTimeLimit: Duration = .seconds(5)
+    ) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
+        self.sandbox = query.map { PostgresQuerySandbox(configuration: $0, timeLimit: queryTimeLimit, logger: logger) }
+        self.queryRole = queryRole
+        self.database = configuration.database
+        self.queryTimeLimit = queryTimeLimit
+    }
+
+    private let queryTimeLimit: Duration
+
+    /// Creates or updates the query sandbox's role, when Tidings manages it. A login without the
+    /// right to create roles cannot: that is logged, and SQL expressions answer 503 until an
+    /// operator creates the role or sets TIDINGS_QUERY_DATABASE_URL.
+    public func provisionQueryRole() async {
+        guard let queryRole, let database else { return }
+        do {
+            try await client.withConnection { connection in
+                try await queryRole.provision(
+                    on: connection, database: database, timeLimit: queryTimeLimit, logger: logger)
+            }
+        } catch {
+            logger.warning(
+                "could not provision the query role; SQL queries stay unavailable until it exists",
+                metadata: ["role": "\(queryRole.name)", "error": "\(String(reflecting: error))"])
+        }
     }
 
     /// Parses `postgres://user:pass@host:port/database` (also `postgresql://`).
@@ -34,7 +66,10 @@ public final class PostgresEngine: DatabaseEngine, Service {
     }
 
     public func run() async throws {
-        await client.run()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.client.run() }
+            if let sandbox = self.sandbox { group.addTask { await sandbox.client.run() } }
+        }
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
@@ -51,8 +86,7 @@ public final class PostgresEngine: DatabaseEngine, Service {
 
     public func shutdown() async {}
 
-    /// Not yet: the least-privilege login role comes with `tidings install` (docs/segmentation.md).
-    public var querySandbox: (any QuerySandbox)? { nil }
+    public var querySandbox: (any QuerySandbox)? { sandbox }
 }
 
 /// Failures of the storage layer that are not domain errors.

@@ -129,9 +129,7 @@ extension SQLStore: SubscriberStore {
     /// Runs a query in the sandbox: serialised here, bound and executed there.
     private func sandboxed(_ query: SQLQueryString) async throws -> [Int] {
         guard let sandbox = engine.querySandbox else {
-            throw TidingsError.badRequest(
-                "SQL queries are not available yet on PostgreSQL in this version of Tidings",
-                code: "query_not_supported")
+            throw TidingsError.badRequest("SQL queries are not available on this database", code: "query_not_supported")
         }
         let (sql, binds) = try await engine.read { database in database.serialize(query) }
         return try await sandbox.integers(sql, binds: try binds.map(QueryBind.init))
