@@ -117,7 +117,53 @@ public struct SubscriberService: Sendable {
         try await requireAccess(to: ids, for: principal)
         let targets = try manageable(lists, for: principal)
         try await stores.subscribers.changeSubscriptions(
-            ids: ids, action: action, lists: targets, status: status, at: clock.now())
+            ids: ids, action: action, lists: targets, status: status, overwrite: true, at: clock.now())
+    }
+
+    // MARK: By query
+
+    /// Deletes every subscriber `principal` may see that matches `query`, a batch at a time.
+    public func deleteMatching(
+        _ query: SubscriberQuery, requestedLists: [ListID], for principal: Principal
+    )
+        async throws
+    {
+        try await eachMatchingBatch(query, requestedLists: requestedLists, for: principal) { ids in
+            try await stores.subscribers.deleteSubscribers(ids: ids)
+        }
+    }
+
+    /// Blocklists every subscriber `principal` may see that matches `query`.
+    public func blocklistMatching(
+        _ query: SubscriberQuery, requestedLists: [ListID], for principal: Principal
+    )
+        async throws
+    {
+        try await eachMatchingBatch(query, requestedLists: requestedLists, for: principal) { ids in
+            try await stores.subscribers.blocklistSubscribers(ids: ids, at: clock.now())
+        }
+    }
+
+    /// Adds, removes or unsubscribes every matching subscriber on the target lists the caller
+    /// may manage. Unlike the by-id action, `add` never changes an existing subscription.
+    public func changeSubscriptionsMatching(
+        _ query: SubscriberQuery, requestedLists: [ListID], action: SubscriptionAction, lists: [ListID],
+        status: SubscriptionStatus?, for principal: Principal
+    ) async throws {
+        let targets = try manageable(lists, for: principal)
+        try await eachMatchingBatch(query, requestedLists: requestedLists, for: principal) { ids in
+            try await stores.subscribers.changeSubscriptions(
+                ids: ids, action: action, lists: targets, status: status, overwrite: false, at: clock.now())
+        }
+    }
+
+    private func eachMatchingBatch(
+        _ query: SubscriberQuery, requestedLists: [ListID], for principal: Principal,
+        apply: ([SubscriberID]) async throws -> Void
+    ) async throws {
+        try await export(query, requestedLists: requestedLists, for: principal) { batch in
+            try await apply(batch.map(\.id))
+        }
     }
 
     // MARK: Access

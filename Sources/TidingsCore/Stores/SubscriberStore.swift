@@ -27,9 +27,11 @@ public protocol SubscriberStore: Sendable {
     /// Blocklists subscribers and unsubscribes them from every list. Unknown ids are ignored.
     func blocklistSubscribers(ids: [SubscriberID], at: Date) async throws
     /// Adds, removes or unsubscribes subscriptions of `ids` to `lists`. `add` inserts with
-    /// `status ?? .unconfirmed` and changes an existing subscription only when `status` is given.
+    /// `status ?? .unconfirmed`, and sets an existing subscription to `status` only when
+    /// `overwrite` is true and `status` is given.
     func changeSubscriptions(
-        ids: [SubscriberID], action: SubscriptionAction, lists: [ListID], status: SubscriptionStatus?, at: Date
+        ids: [SubscriberID], action: SubscriptionAction, lists: [ListID], status: SubscriptionStatus?,
+        overwrite: Bool, at: Date
     ) async throws
     /// The lists each existing subscriber among `ids` is subscribed to (any status); unknown ids
     /// are absent from the answer.

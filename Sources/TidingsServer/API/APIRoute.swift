@@ -36,7 +36,7 @@ public struct APIRoute: Sendable {
     }
 
     /// The path's fixed parts joined by dots, then the verb the method implies; a path that ends
-    /// in a verb of its own (`…/rotate`, `logout`) keeps it.
+    /// in a verb of its own (`…/rotate`, `logout`, `…/blocklist`, `…/query/delete`) keeps it.
     static func action(_ method: HTTPRequest.Method, _ path: String) -> String? {
         let verb: String
         switch method {
@@ -47,7 +47,7 @@ public struct APIRoute: Sendable {
         }
         let parts = path.split(separator: "/").filter { !$0.hasPrefix(":") }
         let named = parts.joined(separator: ".")
-        return ["rotate", "logout"].contains(parts.last ?? "") ? named : "\(named).\(verb)"
+        return ["rotate", "logout", "delete", "blocklist"].contains(parts.last ?? "") ? named : "\(named).\(verb)"
     }
 
     /// Routes a session may use before it enrols in TOTP when the instance requires it.

@@ -309,7 +309,8 @@ extension SQLStore: SubscriberStore {
     }
 
     public func changeSubscriptions(
-        ids: [SubscriberID], action: SubscriptionAction, lists: [ListID], status: SubscriptionStatus?, at now: Date
+        ids: [SubscriberID], action: SubscriptionAction, lists: [ListID], status: SubscriptionStatus?,
+        overwrite: Bool, at now: Date
     ) async throws {
         guard !ids.isEmpty, !lists.isEmpty else { return }
         let subscribers = SQLBind.group(ids.map(\.rawValue).sorted())
@@ -319,7 +320,7 @@ extension SQLStore: SubscriberStore {
             case .add:
                 try await insertSubscriptions(
                     subscribers: ids, lists: lists, status: status ?? .unconfirmed, at: now, in: database)
-                guard let status else { return }
+                guard overwrite, let status else { return }
                 try await database.raw(
                     """
                     UPDATE subscriber_lists SET status = \(bind: status.rawValue), updated_at = \(bind: now)
