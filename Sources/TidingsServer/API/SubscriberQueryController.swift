@@ -76,15 +76,7 @@ struct SubscriberQueryController {
         var query = SubscriberQuery()
         let all = body.all ?? false
         if !(requireFilter && all) {
-            let sql = body.query ?? ""
-            if !sql.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
-                !context.principal.has(.subscribersSQLQuery)
-            {
-                throw TidingsError(
-                    .forbidden, code: "permission_denied", message: "Permission denied: subscribers:sql_query",
-                    details: ["permission": Permission.subscribersSQLQuery.rawValue])
-            }
-            query.expression = try FilterExpression(sql)
+            query.expression = try SubscribersController.expression(body.query ?? "", for: context.principal)
             query.search = (body.search ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             if requireFilter, query.expression == nil, query.search.isEmpty { throw TidingsError.invalidField("query") }
         }

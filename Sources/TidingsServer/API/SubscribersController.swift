@@ -50,13 +50,7 @@ struct SubscribersController {
     /// `query`, which needs `subscribers:sql_query`.
     static func filters(of request: Request, context: AuthenticatedContext) throws -> (SubscriberQuery, [ListID]) {
         var query = SubscriberQuery()
-        let sql = request.param("query") ?? ""
-        if !sql.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, !context.principal.has(.subscribersSQLQuery) {
-            throw TidingsError(
-                .forbidden, code: "permission_denied", message: "Permission denied: subscribers:sql_query",
-                details: ["permission": Permission.subscribersSQLQuery.rawValue])
-        }
-        query.expression = try FilterExpression(sql)
+        query.expression = try Self.expression(request.param("query") ?? "", for: context.principal)
         query.search = (request.param("search") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         query.subscriptionStatus = try request.option("subscription_status", as: SubscriptionStatus.self)
         let lists = try request.query.getAll("list_id").map { raw -> ListID in
@@ -64,6 +58,17 @@ struct SubscribersController {
             return ListID(id)
         }
         return (query, lists)
+    }
+
+    /// A caller's SQL expression (listmonk's `query`): a non-empty one needs
+    /// `subscribers:sql_query`, checked before the text is even read.
+    static func expression(_ raw: String, for principal: Principal) throws -> FilterExpression? {
+        if !raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, !principal.has(.subscribersSQLQuery) {
+            throw TidingsError(
+                .forbidden, code: "permission_denied", message: "Permission denied: subscribers:sql_query",
+                details: ["permission": Permission.subscribersSQLQuery.rawValue])
+        }
+        return try FilterExpression(raw)
     }
 
     @Sendable func query(_ request: Request, context: AuthenticatedContext) async throws -> Response {
