@@ -99,6 +99,14 @@ public final class LiveServer: @unchecked Sendable {
         }
     }
 
+    /// Kills the server with SIGKILL, as a crash or an out-of-memory killer would.
+    public func kill() {
+        if process.isRunning {
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
     deinit { stop() }
 
     public struct Reply: Sendable {

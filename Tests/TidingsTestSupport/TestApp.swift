@@ -37,10 +37,11 @@ public struct TestApp: Sendable {
     /// Sends a request. `json` is encoded as the body with `Content-Type: application/json`.
     @discardableResult
     public func request(
-        _ method: HTTPRequest.Method, _ path: String, headers: HTTPFields = [:], json: Any? = nil, body: String? = nil
+        _ method: HTTPRequest.Method, _ path: String, headers: HTTPFields = [:], json: Any? = nil, body: String? = nil,
+        bytes: ByteBuffer? = nil
     ) async throws -> TestResult {
         var headers = headers
-        var buffer: ByteBuffer?
+        var buffer: ByteBuffer? = bytes
         if let json {
             let data = try JSONSerialization.data(withJSONObject: json, options: [.fragmentsAllowed])
             buffer = ByteBuffer(bytes: data)

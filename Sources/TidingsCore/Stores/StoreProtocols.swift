@@ -153,6 +153,7 @@ public struct Stores: Sendable {
     public let roles: any RoleStore
     public let lists: any ListStore
     public let subscribers: any SubscriberStore
+    public let imports: any SubscriberImportStore
     public let tokens: any TokenStore
     public let sessions: any SessionStore
     public let audit: any AuditStore
@@ -160,7 +161,7 @@ public struct Stores: Sendable {
 
     public init(
         users: any UserStore, roles: any RoleStore, lists: any ListStore, subscribers: any SubscriberStore,
-        tokens: any TokenStore,
+        imports: any SubscriberImportStore, tokens: any TokenStore,
         sessions: any SessionStore, audit: any AuditStore, twoFactor: any TwoFactorStore
     ) {
         self.audit = audit
@@ -169,6 +170,7 @@ public struct Stores: Sendable {
         self.roles = roles
         self.lists = lists
         self.subscribers = subscribers
+        self.imports = imports
         self.tokens = tokens
         self.sessions = sessions
     }

@@ -37,3 +37,11 @@ public protocol SubscriberStore: Sendable {
     /// are absent from the answer.
     func subscribedLists(of ids: [SubscriberID]) async throws -> [SubscriberID: Set<ListID>]
 }
+
+/// Writing imported subscribers in batches.
+public protocol SubscriberImportStore: Sendable {
+    /// Writes `rows` (unique e-mail addresses) as `options` says, in one transaction. Existing
+    /// subscribers keep their name, attributes and subscription statuses unless told to
+    /// overwrite them; blocklisting also unsubscribes them everywhere.
+    func importSubscribers(_ rows: [ImportRow], options: ImportOptions, at: Date) async throws
+}

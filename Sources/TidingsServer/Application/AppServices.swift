@@ -16,6 +16,7 @@ public final class AppServices: Sendable {
     public let roles: RoleService
     public let lists: ListService
     public let subscribers: SubscriberService
+    public let importer: SubscriberImporter
     public let setup: FirstRunSetup
     public let clock: WallClock
     public let tokenUsage: TokenUsageRecorder
@@ -80,6 +81,7 @@ public final class AppServices: Sendable {
         roles = RoleService(stores: stores, directory: directory, clock: clock)
         lists = ListService(stores: stores, directory: directory, clock: clock)
         subscribers = SubscriberService(stores: stores, clock: clock)
+        importer = SubscriberImporter(store: stores.imports, clock: clock)
         twoFactor = TwoFactorService(
             stores: stores, directory: directory, passwords: passwords, box: SecretBox(serverKey: key, purpose: "totp"),
             issuer: "Tidings", clock: clock)

@@ -92,6 +92,7 @@ public func apiRoutes(services: AppServices) -> [APIRoute] {
         + ProfileController(services: services, cookie: cookie).routes + RolesController(services: services).routes
         + ListsController(services: services).routes + SubscribersController(services: services).routes
         + SubscriberExportController(services: services).routes + SubscriberQueryController(services: services).routes
+        + ImportController(services: services).routes
         + TokensController(services: services).routes
         + AuditController(services: services).routes + TwoFactorController(services: services).routes
 }

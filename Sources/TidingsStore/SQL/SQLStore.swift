@@ -14,8 +14,8 @@ public struct SQLStore: Sendable {
     /// This store as every protocol the services need.
     public var stores: Stores {
         Stores(
-            users: self, roles: self, lists: self, subscribers: self, tokens: self, sessions: self, audit: self,
-            twoFactor: self)
+            users: self, roles: self, lists: self, subscribers: self, imports: self, tokens: self, sessions: self,
+            audit: self, twoFactor: self)
     }
 }
 

@@ -1,0 +1,200 @@
+import Foundation
+import Synchronization
+
+/// Runs subscriber imports, one at a time (listmonk-api.md §4.4): reads the CSV from disk a
+/// record at a time, validates each row (a bad row is logged with its line number and skipped),
+/// and writes batches of `batchSize` rows, each in its own transaction. Stopping takes effect
+/// between batches; a killed process loses at most the batch in flight, never half of one.
+public final class SubscriberImporter: Sendable {
+    private struct State {
+        var status = ImportStatus()
+        var log: [String] = []
+        var stopRequested = false
+        var task: Task<Void, Never>?
+    }
+
+    public static let logLimit = 10_000
+
+    private let state = Mutex(State())
+    private let store: any SubscriberImportStore
+    private let clock: WallClock
+    private let batchSize: Int
+
+    public init(store: any SubscriberImportStore, clock: WallClock, batchSize: Int = 2_000) {
+        self.store = store
+        self.clock = clock
+        self.batchSize = batchSize
+    }
+
+    public var status: ImportStatus { state.withLock { $0.status } }
+
+    /// The log, one line per event, as listmonk's `GET /api/import/subscribers/logs` returns it.
+    public var log: String { state.withLock { $0.log.map { $0 + "\n" }.joined() } }
+
+    /// Reserves the importer for a file called `name`, before it is received; throws listmonk's
+    /// 400 when an import is running.
+    public func reserve(name: String) throws {
+        try state.withLock { state in
+            guard state.status.state != .importing, state.status.state != .stopping else {
+                throw TidingsError.badRequest(
+                    "An import is already running. Wait for it to finish or stop it before trying again.",
+                    code: "import_running")
+            }
+            state = State(status: ImportStatus(name: name, state: .importing))
+        }
+    }
+
+    /// Gives a reservation up (the upload failed): the importer is idle again.
+    public func release() {
+        state.withLock { $0 = State() }
+    }
+
+    /// Starts importing `file` (a CSV, removed when the import ends) under a reservation;
+    /// `name` is the uploaded file's name, shown in the status.
+    public func start(file: URL, name: String, options: ImportOptions) {
+        state.withLock { $0.status.name = name }
+        let task = Task { [self] in
+            await self.run(file: file, options: options)
+            try? FileManager.default.removeItem(at: file)
+        }
+        state.withLock { $0.task = task }
+    }
+
+    /// Stops a running import (it ends after the batch in flight), or forgets a finished one.
+    @discardableResult
+    public func stop() -> ImportStatus {
+        state.withLock { state in
+            switch state.status.state {
+            case .importing, .stopping:
+                state.stopRequested = true
+                state.status.state = .stopping
+            case .none, .finished, .failed:
+                state = State()
+            }
+            return state.status
+        }
+    }
+
+    /// Waits for the current import, if any, to end (tests; shutdown).
+    public func waitUntilDone() async {
+        await state.withLock { $0.task }?.value
+    }
+
+    // MARK: The import
+
+    private func run(file: URL, options: ImportOptions) async {
+        note("processing '\(status.name)'")
+        do {
+            let handle = try FileHandle(forReadingFrom: file)
+            defer { try? handle.close() }
+            var reader = CSVReader(handle: handle, delimiter: options.delimiter)
+            guard let header = try reader.next() else { return finish(.finished, "the file is empty") }
+            let columns = Columns(header.fields)
+            guard let columns else { return finish(.failed, "the file has no `email` column in its header row") }
+            var batch: [ImportRow] = []
+            var lines: [String: Int] = [:]
+            while let record = try reader.next() {
+                state.withLock { $0.status.total += 1 }
+                switch columns.row(from: record) {
+                case .failure(let reason):
+                    note("skipping line \(record.line): \(reason)")
+                case .success(let row):
+                    if let first = lines[row.email] {
+                        note("skipping line \(record.line): the same e-mail address as line \(first)")
+                        continue
+                    }
+                    lines[row.email] = row.line
+                    batch.append(row)
+                }
+                if batch.count >= batchSize {
+                    guard try await write(&batch, options: options) else { return finish(.failed, "stopped") }
+                    lines.removeAll(keepingCapacity: true)
+                }
+            }
+            guard try await write(&batch, options: options) else { return finish(.failed, "stopped") }
+            finish(.finished, "imported finished")
+        } catch let failure as CSVReader.Failure {
+            switch failure {
+            case .unterminatedQuote(let line): finish(.failed, "line \(line): a quoted field is never closed")
+            case .recordTooLong(let line): finish(.failed, "line \(line): the record is longer than 1 MiB")
+            }
+        } catch {
+            finish(.failed, "import failed: \(error)")
+        }
+    }
+
+    /// Writes a batch unless a stop was asked for; `false` when stopped.
+    private func write(_ batch: inout [ImportRow], options: ImportOptions) async throws -> Bool {
+        if state.withLock({ $0.stopRequested }) || Task.isCancelled { return false }
+        guard !batch.isEmpty else { return true }
+        try await store.importSubscribers(batch, options: options, at: clock.now())
+        let count = batch.count
+        state.withLock { $0.status.imported += count }
+        batch.removeAll(keepingCapacity: true)
+        return true
+    }
+
+    private func finish(_ end: ImportState, _ message: String) {
+        note(message)
+        state.withLock { $0.status.state = end }
+    }
+
+    private func note(_ message: String) {
+        let line = "\(Self.timestamp(clock.now())) \(message)"
+        state.withLock { state in
+            state.log.append(line)
+            if state.log.count > Self.logLimit { state.log.removeFirst(state.log.count - Self.logLimit) }
+        }
+    }
+
+    /// Go's log timestamp (`2026/11/26 16:15:15.384667`), as listmonk's import log has it.
+    static func timestamp(_ date: Date) -> String {
+        let text = Timestamp.rfc3339(date).dropLast()  // 2026-11-26T16:15:15.384667
+        let parts = text.split(separator: "T")
+        return parts[0].replacingOccurrences(of: "-", with: "/") + " " + (parts.count > 1 ? parts[1] : "")
+    }
+}
+
+/// Where the columns are in an import file's header (`email` required; `name`, `attributes`).
+private struct Columns {
+    let email: Int
+    let name: Int?
+    let attributes: Int?
+
+    init?(_ header: [String]) {
+        let names = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard let email = names.firstIndex(of: "email") else { return nil }
+        self.email = email
+        self.name = names.firstIndex(of: "name")
+        self.attributes = names.firstIndex(of: "attributes")
+    }
+
+    func row(from record: CSVReader.Record) -> Result<ImportRow, ImportRowError> {
+        let fields = record.fields
+        func field(_ index: Int?) -> String {
+            guard let index, index < fields.count else { return "" }
+            return fields[index].trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let email = field(email).lowercased()
+        guard !email.isEmpty, email.utf8.count <= 1000, Validation.isValidEmail(email) else {
+            return .failure(ImportRowError("Invalid email."))
+        }
+        var name = field(name)
+        if name.isEmpty { name = SubscriberInput.name(fromEmail: email) }
+        guard name.utf8.count <= Validation.maxFieldBytes else { return .failure(ImportRowError("Invalid name.")) }
+        var attributes: [String: JSONValue] = [:]
+        let rawAttributes = field(self.attributes)
+        if !rawAttributes.isEmpty {
+            guard let members = (try? JSONValue.parse(rawAttributes))?.objectMembers else {
+                return .failure(ImportRowError("invalid attributes: not a JSON object"))
+            }
+            attributes = members
+        }
+        return .success(ImportRow(line: record.line, email: email, name: name, attributes: attributes))
+    }
+}
+
+private struct ImportRowError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
