@@ -42,13 +42,14 @@ import TidingsTestSupport
                     + csv + "\r\n--\(boundary)--\r\n"
                 return try await server.send(
                     .POST, "/api/import/subscribers",
-                    headers: auth + [("Content-Type", "multipart/form-data; boundary=\(boundary)")], body: body)
+                    headers: auth + [("Content-Type", "multipart/form-data; boundary=\(boundary)")], body: body,
+                    timeout: .seconds(120))
             }
             func status() async throws -> [String: Any] {
                 try await server.get("/api/import/subscribers", headers: auth).object["data"] as? [String: Any] ?? [:]
             }
 
-            let started = try await upload(300_000, prefix: "r")
+            let started = try await upload(200_000, prefix: "r")
             #expect(started.status == .ok, "\(started.body)")
             // Kill it once some batches are in, while it still runs.
             var imported = 0

@@ -124,7 +124,8 @@ public final class LiveServer: @unchecked Sendable {
     }
 
     public func send(
-        _ method: HTTPMethod, _ path: String, headers: [(String, String)] = [], body: String?
+        _ method: HTTPMethod, _ path: String, headers: [(String, String)] = [], body: String?,
+        timeout: TimeAmount = .seconds(10)
     ) async throws
         -> Reply
     {
@@ -132,7 +133,7 @@ public final class LiveServer: @unchecked Sendable {
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
-        let response = try await Self.client.execute(request, timeout: .seconds(10))
+        let response = try await Self.client.execute(request, timeout: timeout)
         let buffer = try await response.body.collect(upTo: 1 << 20)
         return Reply(status: response.status, headers: response.headers, body: String(buffer: buffer))
     }

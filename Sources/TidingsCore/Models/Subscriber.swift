@@ -59,6 +59,33 @@ public struct Subscriber: Sendable, Equatable, Identifiable {
     }
 }
 
+/// A subscriber's own fields as an export writes them, attributes kept as the database's JSON
+/// text (an export of a million rows need not parse and re-encode each).
+public struct SubscriberRow: Sendable, Equatable {
+    public var id: SubscriberID
+    public var uuid: UUID
+    public var email: String
+    public var name: String
+    public var attributesJSON: String
+    public var status: SubscriberStatus
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: SubscriberID, uuid: UUID, email: String, name: String, attributesJSON: String, status: SubscriberStatus,
+        createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.uuid = uuid
+        self.email = email
+        self.name = name
+        self.attributesJSON = attributesJSON
+        self.status = status
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
 /// A subscriber's own fields, to create or to write over an existing one.
 public struct SubscriberDraft: Sendable, Equatable {
     public var email: String

@@ -58,12 +58,14 @@ public struct ImportRow: Sendable, Equatable {
     public var line: Int
     public var email: String
     public var name: String
-    public var attributes: [String: JSONValue]
+    /// The attributes as the file gave them: JSON text already checked to be an object (parsing
+    /// it into values and writing it back would cost more than the rest of the row).
+    public var attributesJSON: String
 
-    public init(line: Int, email: String, name: String, attributes: [String: JSONValue]) {
+    public init(line: Int, email: String, name: String, attributesJSON: String) {
         self.line = line
         self.email = email
         self.name = name
-        self.attributes = attributes
+        self.attributesJSON = attributesJSON
     }
 }

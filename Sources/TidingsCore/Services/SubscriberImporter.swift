@@ -182,15 +182,15 @@ private struct Columns {
         var name = field(name)
         if name.isEmpty { name = SubscriberInput.name(fromEmail: email) }
         guard name.utf8.count <= Validation.maxFieldBytes else { return .failure(ImportRowError("Invalid name.")) }
-        var attributes: [String: JSONValue] = [:]
-        let rawAttributes = field(self.attributes)
-        if !rawAttributes.isEmpty {
-            guard let members = (try? JSONValue.parse(rawAttributes))?.objectMembers else {
-                return .failure(ImportRowError("invalid attributes: not a JSON object"))
-            }
-            attributes = members
+        var attributes = field(self.attributes)
+        if attributes.isEmpty {
+            attributes = "{}"
+        } else {
+            guard attributes.utf8.first == UInt8(ascii: "{"),
+                (try? JSONSerialization.jsonObject(with: Data(attributes.utf8))) is [String: Any]
+            else { return .failure(ImportRowError("invalid attributes: not a JSON object")) }
         }
-        return .success(ImportRow(line: record.line, email: email, name: name, attributes: attributes))
+        return .success(ImportRow(line: record.line, email: email, name: name, attributesJSON: attributes))
     }
 }
 

@@ -26,7 +26,7 @@ public struct SubscriberService: Sendable {
     /// at a time: memory stays bounded however many there are.
     public func export(
         _ query: SubscriberQuery, requestedLists: [ListID], for principal: Principal, batchSize: Int = 1_000,
-        each: ([Subscriber]) async throws -> Void
+        each: ([SubscriberRow]) async throws -> Void
     ) async throws {
         let query = scoped(query, requestedLists: requestedLists, for: principal)
         var last: SubscriberID?

@@ -10,7 +10,7 @@ public protocol SubscriberStore: Sendable {
     func subscriber(id: SubscriberID) async throws -> Subscriber?
     /// Up to `limit` subscribers matching `query`'s filters with ids above `after`, in id order,
     /// without their subscriptions: one batch of an export, however large the whole.
-    func subscriberBatch(_ query: SubscriberQuery, after: SubscriberID?, limit: Int) async throws -> [Subscriber]
+    func subscriberBatch(_ query: SubscriberQuery, after: SubscriberID?, limit: Int) async throws -> [SubscriberRow]
     /// Inserts a subscriber on `lists` (ids of lists that do not exist are ignored), each
     /// subscription with `status`. Throws `conflict` when the e-mail address is taken.
     func createSubscriber(

@@ -84,10 +84,10 @@ struct SubscriberExportController {
     }
 
     /// One CSV line of a subscriber, in listmonk's columns and time format.
-    static func row(_ subscriber: Subscriber) -> String {
+    static func row(_ subscriber: SubscriberRow) -> String {
         [
             subscriber.uuid.uuidString.lowercased(), subscriber.email, subscriber.name,
-            JSONValue.object(subscriber.attributes).text, subscriber.status.rawValue,
+            subscriber.attributesJSON, subscriber.status.rawValue,
             Timestamp.goString(subscriber.createdAt), Timestamp.goString(subscriber.updatedAt),
         ].map(csvField).joined(separator: ",") + "\n"
     }

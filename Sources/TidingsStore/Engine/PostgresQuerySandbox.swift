@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 import TidingsCore
 
 /// The PostgreSQL query sandbox: a pool of its own, logged in as a role that may only read
@@ -33,10 +34,15 @@ public final class PostgresQuerySandbox: QuerySandbox {
         // A login that fails is retried by the pool; give up waiting for a connection a little
         // after the statement itself would have timed out.
         let patience = timeLimit + .seconds(5)
+        let connected = ConnectedFlag()
         return try await withThrowingTaskGroup(of: [Int].self) { group in
-            group.addTask { [sql, bindings] in try await self.run(sql, bindings) }
+            group.addTask { [sql, bindings] in
+                try await self.run(sql, bindings) { connected.value.store(true, ordering: .relaxed) }
+            }
             group.addTask {
                 try await Task.sleep(for: patience)
+                // Connected: the statement timeout bounds the rest.
+                while connected.value.load(ordering: .relaxed) { try await Task.sleep(for: .seconds(60)) }
                 throw Self.unavailable
             }
             defer { group.cancelAll() }
@@ -44,10 +50,11 @@ public final class PostgresQuerySandbox: QuerySandbox {
         }
     }
 
-    private func run(_ sql: String, _ bindings: PostgresBindings) async throws -> [Int] {
+    private func run(_ sql: String, _ bindings: PostgresBindings, onConnected: () -> Void) async throws -> [Int] {
         let milliseconds = Int(timeLimit.components.seconds) * 1_000
         do {
             return try await client.withConnection { connection in
+                onConnected()
                 _ = try await connection.query("BEGIN TRANSACTION READ ONLY", logger: logger)
                 do {
                     _ = try await connection.query(
@@ -155,4 +162,9 @@ public struct QueryRole: Sendable, Equatable {
             _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
         }
     }
+}
+
+/// Whether a sandboxed statement got its connection (shared by the two racing tasks).
+private final class ConnectedFlag: Sendable {
+    let value = Atomic<Bool>(false)
 }

@@ -16,7 +16,9 @@ struct Migration: Sendable {
     }
 
     /// Every migration, in order.
-    static let all: [Migration] = [.initialSchema, .auditLog, .twoFactorSteps, .subscriptionCounts]
+    static let all: [Migration] = [
+        .initialSchema, .auditLog, .twoFactorSteps, .subscriptionCounts, .listMemberIndex,
+    ]
 }
 
 /// The type placeholders of migration statements and what each dialect writes for them.

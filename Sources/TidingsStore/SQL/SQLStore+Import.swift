@@ -14,7 +14,7 @@ extension SQLStore: SubscriberImportStore {
         for row in rows {
             values.append(
                 """
-                (\(bind: UUID()), \(bind: row.email), \(bind: row.name), \(jsonValue(.object(row.attributes))),
+                (\(bind: UUID()), \(bind: row.email), \(bind: row.name), \(jsonText(bound: row.attributesJSON)),
                 \(bind: status.rawValue), \(bind: now), \(bind: now))
                 """)
         }

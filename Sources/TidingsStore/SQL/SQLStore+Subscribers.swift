@@ -12,8 +12,19 @@ extension SQLStore: SubscriberStore {
     func jsonText(_ column: String) -> String { flavor == .postgres ? "\(column)::text" : column }
 
     /// JSON text bound for a JSON column.
-    func jsonValue(_ value: JSONValue) -> SQLQueryString {
-        flavor == .postgres ? "CAST(\(bind: value.text) AS JSONB)" : "\(bind: value.text)"
+    func jsonValue(_ value: JSONValue) -> SQLQueryString { jsonText(bound: value.text) }
+
+    /// Valid JSON text bound for a JSON column.
+    func jsonText(bound text: String) -> SQLQueryString {
+        flavor == .postgres ? "CAST(\(bind: text) AS JSONB)" : "\(bind: text)"
+    }
+
+    private static func subscriberRow(from row: any SQLRow) throws -> SubscriberRow {
+        SubscriberRow(
+            id: SubscriberID(try row.int("id")), uuid: try row.uuid("uuid"), email: try row.string("email"),
+            name: try row.string("name"), attributesJSON: try row.string("attribs"),
+            status: SubscriberStatus(rawValue: try row.string("status")) ?? .enabled,
+            createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }
 
     private static func subscriber(from row: any SQLRow) throws -> Subscriber {
@@ -27,10 +38,11 @@ extension SQLStore: SubscriberStore {
 
     /// The WHERE clause of a subscriber query over `table` (the alias or name subscribers go by;
     /// the caller's SQL expression is not part of it). `nil`: it can match nothing.
-    private func whereClause(_ query: SubscriberQuery, table: String = "s") -> SQLQueryString? {
+    /// `withLists: false` leaves the list filter out, for a query that joins the subscriptions.
+    private func whereClause(_ query: SubscriberQuery, table: String = "s", withLists: Bool = true) -> SQLQueryString? {
         let t = SQLQueryString(stringLiteral: table)
         var clause: SQLQueryString = "1 = 1"
-        if let lists = query.lists {
+        if withLists, let lists = query.lists {
             guard !lists.isEmpty else { return nil }
             var membership: SQLQueryString =
                 "sl.subscriber_id = \(t).id AND sl.list_id IN \(SQLBind.group(lists.map(\.rawValue).sorted()))"
@@ -54,6 +66,7 @@ extension SQLStore: SubscriberStore {
 
     public func subscribers(_ query: SubscriberQuery) async throws -> Page<Subscriber> {
         if let expression = query.expression { return try await sandboxedPage(query, expression) }
+        if let list = query.lists?.first, query.lists?.count == 1 { return try await subscribers(query, onList: list) }
         guard let clause = whereClause(query) else { return Page(items: [], total: 0) }
         let direction: SQLQueryString = query.direction == .asc ? "ASC" : "DESC"
         let paging: SQLQueryString =
@@ -76,8 +89,9 @@ extension SQLStore: SubscriberStore {
     public func subscriberBatch(
         _ query: SubscriberQuery, after: SubscriberID?, limit: Int
     ) async throws
-        -> [Subscriber]
+        -> [SubscriberRow]
     {
+        let columns = subscriberColumns
         if let expression = query.expression {
             guard let filter = sandboxFilter(query, expression) else { return [] }
             let ids = try await sandboxed(
@@ -85,17 +99,21 @@ extension SQLStore: SubscriberStore {
                 SELECT subscribers.id FROM subscribers WHERE \(filter) AND subscribers.id > \(bind: after?.rawValue ?? 0)
                 ORDER BY subscribers.id LIMIT \(bind: limit)
                 """)
-            return try await subscribers(ids: ids, withSubscriptions: false)
+            guard !ids.isEmpty else { return [] }
+            return try await engine.read { database in
+                try await database.raw(
+                    "SELECT \(columns) FROM subscribers s WHERE s.id IN \(SQLBind.group(ids)) ORDER BY s.id"
+                ).all().map(Self.subscriberRow(from:))
+            }
         }
         guard let clause = whereClause(query) else { return [] }
-        let columns = subscriberColumns
         return try await engine.read { database in
             try await database.raw(
                 """
                 SELECT \(columns) FROM subscribers s WHERE \(clause) AND s.id > \(bind: after?.rawValue ?? 0)
                 ORDER BY s.id LIMIT \(bind: limit)
                 """
-            ).all().map(Self.subscriber(from:))
+            ).all().map(Self.subscriberRow(from:))
         }
     }
 
@@ -123,7 +141,7 @@ extension SQLStore: SubscriberStore {
             SELECT subscribers.id FROM subscribers WHERE \(filter)
             ORDER BY subscribers.\(unsafeRaw: query.orderBy.rawValue) \(direction), subscribers.id \(direction)\(paging)
             """)
-        return Page(items: try await subscribers(ids: ids, withSubscriptions: true), total: total)
+        return Page(items: try await subscribers(ids: ids), total: total)
     }
 
     /// Runs a query in the sandbox: serialised here, bound and executed there.
@@ -136,7 +154,7 @@ extension SQLStore: SubscriberStore {
     }
 
     /// Subscribers by id, in the order given.
-    private func subscribers(ids: [Int], withSubscriptions: Bool) async throws -> [Subscriber] {
+    private func subscribers(ids: [Int]) async throws -> [Subscriber] {
         guard !ids.isEmpty else { return [] }
         let columns = subscriberColumns
         return try await engine.read { database in
@@ -145,8 +163,54 @@ extension SQLStore: SubscriberStore {
             ).all().map(Self.subscriber(from:))
             let byID = Dictionary(rows.map { ($0.id.rawValue, $0) }, uniquingKeysWith: { first, _ in first })
             var ordered = ids.compactMap { byID[$0] }
-            if withSubscriptions { try await attachSubscriptions(to: &ordered, in: database) }
+            try await attachSubscriptions(to: &ordered, in: database)
             return ordered
+        }
+    }
+
+    /// The listing of one list's subscribers, the common case at any size: the page comes from
+    /// the (list, subscriber) index, and the total from the kept counts when nothing else filters.
+    private func subscribers(_ query: SubscriberQuery, onList list: ListID) async throws -> Page<Subscriber> {
+        guard let clause = whereClause(query, withLists: false) else { return Page(items: [], total: 0) }
+        let membership: SQLQueryString =
+            "sl.list_id = \(bind: list.rawValue)"
+            + (query.subscriptionStatus.map { " AND sl.status = \(bind: $0.rawValue)" } ?? "")
+        let direction: SQLQueryString = query.direction == .asc ? "ASC" : "DESC"
+        let order: SQLQueryString =
+            query.orderBy == .id
+            ? "sl.subscriber_id \(direction)" : "s.\(unsafeRaw: query.orderBy.rawValue) \(direction), s.id \(direction)"
+        let paging: SQLQueryString =
+            query.page.perPage.map { " LIMIT \(bind: $0) OFFSET \(bind: query.page.offset)" } ?? ""
+        let countsSuffice = query.ids == nil && query.search.isEmpty
+        let statusFilter: SQLQueryString = query.subscriptionStatus.map { " AND status = \(bind: $0.rawValue)" } ?? ""
+        let columns = subscriberColumns
+        return try await engine.read { database in
+            let total: Int
+            if countsSuffice {
+                total =
+                    try await database.raw(
+                        """
+                        SELECT CAST(COALESCE(SUM(subscribers), 0) AS BIGINT) AS n FROM list_subscription_counts
+                        WHERE list_id = \(bind: list.rawValue)\(statusFilter)
+                        """
+                    ).first()?.int("n") ?? 0
+            } else {
+                total =
+                    try await database.raw(
+                        """
+                        SELECT COUNT(*) AS n FROM subscriber_lists sl JOIN subscribers s ON s.id = sl.subscriber_id
+                        WHERE \(membership) AND \(clause)
+                        """
+                    ).first()?.int("n") ?? 0
+            }
+            var subscribers = try await database.raw(
+                """
+                SELECT \(columns) FROM subscriber_lists sl JOIN subscribers s ON s.id = sl.subscriber_id
+                WHERE \(membership) AND \(clause) ORDER BY \(order)\(paging)
+                """
+            ).all().map(Self.subscriber(from:))
+            try await attachSubscriptions(to: &subscribers, in: database)
+            return Page(items: subscribers, total: total)
         }
     }
 
