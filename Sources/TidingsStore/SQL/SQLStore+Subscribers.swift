@@ -203,12 +203,24 @@ extension SQLStore: SubscriberStore {
                         """
                     ).first()?.int("n") ?? 0
             }
-            var subscribers = try await database.raw(
-                """
-                SELECT \(columns) FROM subscriber_lists sl JOIN subscribers s ON s.id = sl.subscriber_id
-                WHERE \(membership) AND \(clause) ORDER BY \(order)\(paging)
-                """
-            ).all().map(Self.subscriber(from:))
+            let page: SQLQueryString
+            if countsSuffice, query.orderBy == .id {
+                // Only the subscriptions decide the page: skip through the index alone, then join
+                // the page's twenty subscribers (PostgreSQL would otherwise join every skipped row).
+                page = """
+                    SELECT \(columns) FROM subscribers s JOIN (
+                        SELECT sl.subscriber_id FROM subscriber_lists sl WHERE \(membership)
+                        ORDER BY sl.subscriber_id \(direction)\(paging)
+                    ) p ON p.subscriber_id = s.id
+                    ORDER BY s.id \(direction)
+                    """
+            } else {
+                page = """
+                    SELECT \(columns) FROM subscriber_lists sl JOIN subscribers s ON s.id = sl.subscriber_id
+                    WHERE \(membership) AND \(clause) ORDER BY \(order)\(paging)
+                    """
+            }
+            var subscribers = try await database.raw(page).all().map(Self.subscriber(from:))
             try await attachSubscriptions(to: &subscribers, in: database)
             return Page(items: subscribers, total: total)
         }
