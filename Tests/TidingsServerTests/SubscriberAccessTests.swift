@@ -83,6 +83,18 @@ import TidingsTestSupport
                 #expect(refused.status == .forbidden)
                 #expect(refused.message == "Permission denied: subscriber: \(id)")
             }
+            // Activity and bounces (empty until campaigns and bounces exist) follow the same rules.
+            let activity = try await app.request(
+                .get, "/api/subscribers/\(world.onA)/activity", headers: world.restricted)
+            #expect(activity.body == #"{"data":{"campaign_views":[],"link_clicks":[]}}"# + "\n")
+            #expect(
+                try await app.request(.get, "/api/subscribers/\(world.onB)/activity", headers: world.restricted).status
+                    == .forbidden)
+            let bounces = try await app.request(.get, "/api/subscribers/\(world.onA)/bounces", headers: world.admin)
+            #expect(bounces.body == #"{"data":[]}"# + "\n")
+            #expect(
+                try await app.request(.get, "/api/subscribers/\(world.onA)/bounces", headers: world.restricted).status
+                    == .forbidden)  // no bounces:get
             // An id that does not exist passes the check and is then not found.
             #expect(
                 try await app.request(.get, "/api/subscribers/99999", headers: world.restricted).status == .notFound)

@@ -12,6 +12,8 @@ struct SubscribersController {
         return [
             APIRoute(.get, "subscribers", read, query),
             APIRoute(.get, "subscribers/:id", read, get),
+            APIRoute(.get, "subscribers/:id/activity", read, activity),
+            APIRoute(.get, "subscribers/:id/bounces", .anyOf([.bouncesGet]), bounces),
             APIRoute(.post, "subscribers", manage, create),
             APIRoute(.put, "subscribers/:id", manage, replace),
             APIRoute(.patch, "subscribers/:id", manage, patch),
@@ -89,6 +91,25 @@ struct SubscribersController {
         let subscriber = try await services.subscribers.subscriber(
             SubscriberID(try context.id()), for: context.principal)
         return try respond(subscriber, request, context)
+    }
+
+    /// listmonk's campaign views and link clicks of a subscriber. Campaigns do not exist yet, so
+    /// both are empty; the subscriber must exist and be visible to the caller (listmonk answers
+    /// `200` for any id).
+    @Sendable func activity(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        _ = try await services.subscribers.subscriber(SubscriberID(try context.id()), for: context.principal)
+        return try ok(ActivityJSON(), request)
+    }
+
+    struct ActivityJSON: Encodable, Sendable {
+        let campaign_views: [JSONValue] = []
+        let link_clicks: [JSONValue] = []
+    }
+
+    /// A subscriber's bounces; none are recorded until bounce processing exists.
+    @Sendable func bounces(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        _ = try await services.subscribers.subscriber(SubscriberID(try context.id()), for: context.principal)
+        return try ok([JSONValue](), request)
     }
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
