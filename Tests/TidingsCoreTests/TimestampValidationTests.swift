@@ -27,8 +27,13 @@ import TidingsCore
 
     @Test("e-mail addresses must be bare")
     func emails() {
-        #expect(Validation.isValidEmail("a@b.c"))
-        for bad in ["", "a", "a@", "@b", "A <a@b.c>", "a@b@c", "a b@c.d", "a@.b", "a@b..c"] {
+        for good in ["a@b.c", "first.last@example.com", "a..b@c.d", "ünï@cödé.org", "x@localhost"] {
+            #expect(Validation.isValidEmail(good), "\(good)")
+        }
+        for bad in [
+            "", "a", "a@", "@b", "A <a@b.c>", "a@b@c", "a b@c.d", "a@.b", "a@b..c", "a@b.", "a\t@b.c", "a@b\n.c",
+            "a\u{A0}b@c.d", "é@b\u{2003}c.d", String(repeating: "a", count: 2_000) + "@b.c",
+        ] {
             #expect(!Validation.isValidEmail(bad), "\(bad)")
         }
     }

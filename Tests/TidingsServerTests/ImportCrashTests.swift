@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TidingsCore
 import TidingsTestSupport
 
 /// An import killed with SIGKILL mid-way leaves whole batches only and consistent counts, and the
@@ -56,7 +57,9 @@ import TidingsTestSupport
             for _ in 0..<300 {
                 let now = try await status()
                 imported = now["imported"] as? Int ?? 0
-                if imported >= 4_000 || now["status"] as? String != "importing" { break }
+                if imported >= 2 * SubscriberImporter.defaultBatchSize || now["status"] as? String != "importing" {
+                    break
+                }
                 try await Task.sleep(for: .milliseconds(20))
             }
             #expect(try await status()["status"] as? String == "importing", "the import ended before the kill")
@@ -65,7 +68,9 @@ import TidingsTestSupport
             server = try await LiveServer(binary: binary, environment: environment, dataDirectory: data)
             let page = try await server.get("/api/subscribers?per_page=1", headers: auth)
             let total = try #require((page.object["data"] as? [String: Any])?["total"] as? Int)
-            #expect(total > 0 && total % 2_000 == 0, "\(total) subscribers: not whole batches")
+            #expect(
+                total > 0 && total % SubscriberImporter.defaultBatchSize == 0, "\(total) subscribers: not whole batches"
+            )
             let counted = try await server.get("/api/lists/\(listID)", headers: auth)
             #expect((counted.object["data"] as? [String: Any])?["subscriber_count"] as? Int == total)
             #expect(try await status()["status"] as? String == "none")

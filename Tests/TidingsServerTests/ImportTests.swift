@@ -204,7 +204,7 @@ import ZIPFoundation
             #expect(["stopping", "finished"].contains(stopping.dataObject["status"] as? String))
             let end = try await Self.waitForEnd(app)
             let imported = try #require(end["imported"] as? Int)
-            #expect(imported % 2_000 == 0 || imported == 30_000)  // whole batches only
+            #expect(imported % SubscriberImporter.defaultBatchSize == 0 || imported == 30_000)  // whole batches only
             let stored = try await app.services.stores.subscribers.subscribers(SubscriberQuery()).total
             #expect(stored == imported)
         }

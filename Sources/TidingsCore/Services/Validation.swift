@@ -20,12 +20,32 @@ public enum Validation {
 
     /// A bare e-mail address (`a@b.c`, not `Name <a@b.c>`), at most 2000 bytes.
     public static func isValidEmail(_ email: String) -> Bool {
-        guard email.utf8.count <= maxFieldBytes, !email.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" })
+        let bytes = email.utf8
+        guard bytes.count <= maxFieldBytes else { return false }
+        // Checked on bytes (imports validate every row); a non-ASCII address also gets the
+        // Unicode whitespace check.
+        var at: String.UTF8View.Index?
+        var previous: UInt8 = 0
+        var ascii = true
+        for index in bytes.indices {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), 0x0B, 0x0C,
+                UInt8(ascii: "<"), UInt8(ascii: ">"):
+                return false
+            case UInt8(ascii: "@"):
+                guard at == nil else { return false }
+                at = index
+            case UInt8(ascii: "."):
+                if at != nil, previous == UInt8(ascii: ".") || previous == UInt8(ascii: "@") { return false }
+            default:
+                if byte >= 0x80 { ascii = false }
+            }
+            previous = byte
+        }
+        guard let at, at != bytes.startIndex, bytes.index(after: at) != bytes.endIndex, previous != UInt8(ascii: ".")
         else { return false }
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return false }
-        let domain = parts[1]
-        return !domain.hasPrefix(".") && !domain.hasSuffix(".") && !domain.contains("..")
+        return ascii || !email.contains(where: \.isWhitespace)
     }
 
     public static func isValidPassword(_ password: String) -> Bool {
