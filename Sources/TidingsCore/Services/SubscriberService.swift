@@ -237,7 +237,7 @@ public struct SubscriberInput: Sendable, Equatable {
             status = current?.status ?? .enabled
         }
         let attributes = attributes ?? [:]
-        guard attributes.text.utf8.count <= 1 << 20 else {
+        guard JSONValue.object(attributes).text.utf8.count <= 1 << 20 else {
             throw TidingsError.invalidField("attribs", "Invalid fields: attribs (larger than 1 MiB)")
         }
         return SubscriberDraft(email: email, name: name, attributes: attributes, status: status)
@@ -250,9 +250,4 @@ public struct SubscriberInput: Sendable, Equatable {
         return local.split(separator: ".").map { word in word.prefix(1).uppercased() + word.dropFirst() }
             .joined(separator: " ")
     }
-}
-
-extension Dictionary where Key == String, Value == JSONValue {
-    /// Compact JSON text of the object.
-    var text: String { JSONValue.object(self).text }
 }

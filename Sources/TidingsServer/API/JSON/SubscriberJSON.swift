@@ -40,14 +40,6 @@ struct SubscriptionJSON: Encodable, Sendable {
     let ordered: Bool
     let masked: Bool
 
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ name: String) { stringValue = name }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     func encode(to encoder: any Encoder) throws {
         let list = subscription.list
         let fields: [(String, any Encodable & Sendable)] = [
@@ -66,10 +58,10 @@ struct SubscriptionJSON: Encodable, Sendable {
             ("created_at", Timestamp.postgresJSON(list.createdAt)),
             ("updated_at", Timestamp.postgresJSON(list.updatedAt)),
         ]
-        var container = encoder.container(keyedBy: Key.self)
+        var container = encoder.container(keyedBy: DynamicKey.self)
         var entries = fields.filter { !(masked && $0.0 == "description") }
         if masked { entries.append(("restricted", true)) }
         if !ordered { entries.sort { $0.0 < $1.0 } }
-        for (name, value) in entries { try container.encode(value, forKey: Key(name)) }
+        for (name, value) in entries { try container.encode(value, forKey: DynamicKey(stringValue: name)) }
     }
 }
