@@ -135,4 +135,24 @@ import TidingsTestSupport
             #expect(badRole.errors.contains("Super Admin"))
         }
     }
+
+    @Test("a client that waits for 100 Continue before its body gets it at once (curl does, for uploads)")
+    func expectContinue() async throws {
+        let binary = try TidingsBinary.locate()
+        try await TestBackend.sqlite.withFreshDatabase { configuration in
+            let server = try await LiveServer(
+                binary: binary, environment: [:], dataDirectory: configuration.dataDirectory)
+            defer { server.stop() }
+            let connection = try RawHTTPConnection(port: try #require(URL(string: server.baseURL)?.port), timeout: 5)
+            let body = #"{"name":"A"}"#
+            try connection.send(
+                "POST /api/lists HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: \(body.utf8.count)\r\nExpect: 100-continue\r\n\r\n")
+            let interim = connection.receive(until: "\r\n\r\n")
+            #expect(interim.hasPrefix("HTTP/1.1 100 Continue\r\n"), "\(interim)")
+            try connection.send(body)
+            let final = connection.receive(until: "}")
+            #expect(final.hasPrefix("HTTP/1.1 401"), "\(final)")  // the body was read; no credentials were sent
+        }
+    }
 }

@@ -3,8 +3,8 @@ import Synchronization
 
 /// Runs subscriber imports, one at a time (listmonk-api.md §4.4): reads the CSV from disk a
 /// record at a time, validates each row (a bad row is logged with its line number and skipped),
-/// and writes batches of `batchSize` rows, each in its own transaction. Stopping takes effect
-/// between batches; a killed process loses at most the batch in flight, never half of one.
+/// and writes batches of `batchSize` rows, each in its own transaction, one batch in flight
+/// while the next is read. Stopping takes effect between batches; a killed process loses at most the batch in flight, never half of one.
 public final class SubscriberImporter: Sendable {
     private struct State {
         var status = ImportStatus()
@@ -20,9 +20,12 @@ public final class SubscriberImporter: Sendable {
     private let clock: WallClock
     private let batchSize: Int
 
-    /// Rows per transaction: as many as fit the databases' limits on bound values (SQLite's
-    /// 32,766 at seven per row).
-    public static let defaultBatchSize = 4_000
+    /// Rows per transaction. Larger batches write each index page they touch for more rows (at a
+    /// million subscribers a batch touches most pages of the e-mail and UUID indexes), at the
+    /// cost of memory (two batches are held: one being written, one being read) and of the
+    /// other writers' wait; 25,000 measured best under the import's RSS target
+    /// (docs/benchmarks.md).
+    public static let defaultBatchSize = 25_000
 
     public init(store: any SubscriberImportStore, clock: WallClock, batchSize: Int = defaultBatchSize) {
         self.store = store
@@ -95,28 +98,32 @@ public final class SubscriberImporter: Sendable {
             guard let header = try reader.next() else { return finish(.finished, "the file is empty") }
             let columns = Columns(header.fields)
             guard let columns else { return finish(.failed, "the file has no `email` column in its header row") }
-            var batch: [ImportRow] = []
-            var lines: [String: Int] = [:]
-            while let record = try reader.next() {
-                state.withLock { $0.status.total += 1 }
-                switch columns.row(from: record) {
-                case .failure(let reason):
-                    note("skipping line \(record.line): \(reason)")
-                case .success(let row):
-                    if let first = lines[row.email] {
-                        note("skipping line \(record.line): the same e-mail address as line \(first)")
-                        continue
+            let completed = try await withThrowingTaskGroup(of: Int.self) { writes in
+                var batch: [ImportRow] = []
+                var lines: [String: Int] = [:]
+                while let record = try reader.next() {
+                    state.withLock { $0.status.total += 1 }
+                    switch columns.row(from: record) {
+                    case .failure(let reason):
+                        note("skipping line \(record.line): \(reason)")
+                    case .success(let row):
+                        if let first = lines[row.email] {
+                            note("skipping line \(record.line): the same e-mail address as line \(first)")
+                            continue
+                        }
+                        lines[row.email] = row.line
+                        batch.append(row)
                     }
-                    lines[row.email] = row.line
-                    batch.append(row)
+                    if batch.count >= batchSize {
+                        guard try await submit(&batch, to: &writes, options: options) else { return false }
+                        lines.removeAll(keepingCapacity: true)
+                    }
                 }
-                if batch.count >= batchSize {
-                    guard try await write(&batch, options: options) else { return finish(.failed, "stopped") }
-                    lines.removeAll(keepingCapacity: true)
-                }
+                guard try await submit(&batch, to: &writes, options: options) else { return false }
+                try await drain(&writes)
+                return true
             }
-            guard try await write(&batch, options: options) else { return finish(.failed, "stopped") }
-            finish(.finished, "imported finished")
+            if completed { finish(.finished, "imported finished") } else { finish(.failed, "stopped") }
         } catch let failure as CSVReader.Failure {
             switch failure {
             case .unterminatedQuote(let line): finish(.failed, "line \(line): a quoted field is never closed")
@@ -127,15 +134,31 @@ public final class SubscriberImporter: Sendable {
         }
     }
 
-    /// Writes a batch unless a stop was asked for; `false` when stopped.
-    private func write(_ batch: inout [ImportRow], options: ImportOptions) async throws -> Bool {
+    /// Hands a batch to the database: first waits for the batch before it (so one batch is
+    /// written while the next is read and checked, and never more), then starts this one unless
+    /// a stop was asked for; `false` when stopped.
+    private func submit(
+        _ batch: inout [ImportRow], to writes: inout ThrowingTaskGroup<Int, any Error>, options: ImportOptions
+    ) async throws -> Bool {
+        try await drain(&writes)
         if state.withLock({ $0.stopRequested }) || Task.isCancelled { return false }
         guard !batch.isEmpty else { return true }
-        try await store.importSubscribers(batch, options: options, at: clock.now())
-        let count = batch.count
-        state.withLock { $0.status.imported += count }
-        batch.removeAll(keepingCapacity: true)
+        let rows = batch
+        batch = []
+        batch.reserveCapacity(batchSize)
+        let now = clock.now()
+        writes.addTask { [store] in
+            try await store.importSubscribers(rows, options: options, at: now)
+            return rows.count
+        }
         return true
+    }
+
+    /// Waits for the batch being written, if any, and counts it as imported.
+    private func drain(_ writes: inout ThrowingTaskGroup<Int, any Error>) async throws {
+        while let count = try await writes.next() {
+            state.withLock { $0.status.imported += count }
+        }
     }
 
     private func finish(_ end: ImportState, _ message: String) {

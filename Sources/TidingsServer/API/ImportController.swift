@@ -228,7 +228,8 @@ struct Upload {
                     (Upload.parameter("filename", in: value) ?? "upload.csv")
                     .split(separator: "/").last.map(String.init) ?? "upload.csv"
                 let url = directory.appendingPathComponent("import-\(UUID().uuidString)")
-                FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
+                _ = FileManager.default.createFile(
+                    atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
                 handle = try? FileHandle(forWritingTo: url)
                 file = url
             }

@@ -27,6 +27,7 @@ public func buildApplication(services: AppServices, logger: Logger) -> Applicati
     let router = buildRouter(services: services)
     var app = Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         onServerRunning: { _ in
             logger.notice(

@@ -116,9 +116,9 @@ struct ErrorBody {
         out.append(UInt8(ascii: "{"))
         for (index, (key, value)) in members.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            JSONNode.writeString(key, into: &out)
+            JSONString.append(key, to: &out)
             out.append(UInt8(ascii: ":"))
-            JSONNode.writeString(value, into: &out)
+            JSONString.append(value, to: &out)
         }
         out.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "\n")])
         return out

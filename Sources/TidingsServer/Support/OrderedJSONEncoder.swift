@@ -31,7 +31,7 @@ enum JSONNode {
         case .null: out.append(contentsOf: Array("null".utf8))
         case .bool(let value): out.append(contentsOf: Array((value ? "true" : "false").utf8))
         case .number(let text): out.append(contentsOf: Array(text.utf8))
-        case .string(let text): Self.writeString(text, into: &out)
+        case .string(let text): JSONString.append(text, to: &out)
         case .array(let items):
             writeContainer(
                 open: "[", close: "]", count: items.count, into: &out, pretty: pretty, indent: indent
@@ -40,7 +40,7 @@ enum JSONNode {
             writeContainer(
                 open: "{", close: "}", count: members.count, into: &out, pretty: pretty, indent: indent
             ) { index, out in
-                Self.writeString(members[index].0, into: &out)
+                JSONString.append(members[index].0, to: &out)
                 out.append(UInt8(ascii: ":"))
                 if pretty { out.append(UInt8(ascii: " ")) }
                 members[index].1.node.write(into: &out, pretty: pretty, indent: indent + 1)
@@ -65,35 +65,6 @@ enum JSONNode {
     private static func newline(_ out: inout [UInt8], indent: Int) {
         out.append(UInt8(ascii: "\n"))
         out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * 2))
-    }
-
-    static func writeString(_ text: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        let utf8 = text.utf8
-        if utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            for byte in utf8 { appendEscaped(byte, to: &out) }
-        } else {
-            out.append(contentsOf: utf8)  // the common case: copied in one go
-        }
-        out.append(UInt8(ascii: "\""))
-    }
-
-    private static func appendEscaped(_ byte: UInt8, to out: inout [UInt8]) {
-        let escaped: UInt8
-        switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"): escaped = byte
-        case 0x0A: escaped = UInt8(ascii: "n")
-        case 0x0D: escaped = UInt8(ascii: "r")
-        case 0x09: escaped = UInt8(ascii: "t")
-        case 0..<0x20:
-            out.append(contentsOf: Array(String(format: "\\u%04x", Int(byte)).utf8))
-            return
-        default:
-            out.append(byte)
-            return
-        }
-        out.append(UInt8(ascii: "\\"))
-        out.append(escaped)
     }
 }
 
