@@ -208,11 +208,16 @@ private struct Columns {
         }
         var name = field(name)
         if name.isEmpty { name = SubscriberInput.name(fromEmail: email) }
-        guard name.utf8.count <= Validation.maxFieldBytes else { return .failure(ImportRowError("Invalid name.")) }
+        guard name.utf8.count <= Validation.maxFieldBytes, !name.utf8.contains(0) else {
+            return .failure(ImportRowError("Invalid name."))
+        }
         var attributes = field(self.attributes)
         if attributes.isEmpty {
             attributes = "{}"
         } else {
+            guard !NULCharacter.isEscaped(inJSON: attributes.utf8) else {
+                return .failure(ImportRowError("invalid attributes: the NUL character (U+0000) cannot be stored"))
+            }
             guard attributes.utf8.first == UInt8(ascii: "{"),
                 (try? JSONSerialization.jsonObject(with: Data(attributes.utf8))) is [String: Any]
             else { return .failure(ImportRowError("invalid attributes: not a JSON object")) }

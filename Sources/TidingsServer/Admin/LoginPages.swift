@@ -239,7 +239,9 @@ enum FormBody {
                 $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
             }
             let key = decode(parts[0])
-            if fields[key] == nil { fields[key] = parts.count > 1 ? decode(parts[1]) : "" }
+            let value = parts.count > 1 ? decode(parts[1]) : ""
+            if key.utf8.contains(0) || value.utf8.contains(0) { throw NULCharacter.refusal("A form field") }
+            if fields[key] == nil { fields[key] = value }
         }
         let data = try JSONEncoder().encode(fields)
         return try JSONDecoder().decode(T.self, from: data)

@@ -66,6 +66,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     let cookie = SessionCookie(secure: configuration.usesHTTPS, maxAge: Int(configuration.sessionAbsoluteLifetime))
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: NULInURLMiddleware())
     router.get("health") { request, _ in try ok(true, request) }
     let addresses = ClientAddressResolver(trustedProxies: configuration.trustedProxyNetworks)
     LoginPages(services: services, cookie: cookie, addresses: addresses).register(on: router)

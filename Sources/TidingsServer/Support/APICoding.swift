@@ -51,6 +51,7 @@ public struct APIRequestDecoder: RequestDecoder {
         guard mediaType?.trimmingCharacters(in: .whitespaces).lowercased() == "application/json" else {
             throw TidingsError(.unsupportedMediaType, code: "unsupported_media_type", message: "Unsupported Media Type")
         }
+        if NULCharacter.isEscaped(inJSON: bytes) { throw NULCharacter.refusal("The request body") }
         return try Self.decode(type, from: Data(bytes))
     }
 
