@@ -11,13 +11,15 @@ import Synchronization
 /// Checkpoints (copying the write-ahead log into the database file) run on a connection of
 /// their own, at most `checkpointInterval` after writes, instead of inside whichever commit crosses
 /// SQLite's automatic threshold: a bulk write such as an import never stalls on them, and a
-/// page several transactions wrote is copied once.
+/// page several transactions wrote is copied once. The log file keeps its size while writes go
+/// on (growing a file costs the file system more than overwriting it) and is truncated to
+/// nothing once writes pause for an interval.
 public final class SQLiteEngine: DatabaseEngine {
     public let flavor = SQLFlavor.sqlite
     public static let busyTimeoutMilliseconds = 10_000
     public static let defaultCheckpointInterval = Duration.seconds(1)
-    /// After a checkpoint lets the log start over, its file is cut back to this size.
-    static let walSizeLimitBytes = 64 << 20
+    /// A log file larger than this is cut back when the log starts over, even while writes go on.
+    static let walSizeLimitBytes = 1 << 30
 
     private let writer: SQLiteConnection
     private let readers: [SQLiteConnection]
@@ -59,11 +61,15 @@ public final class SQLiteEngine: DatabaseEngine {
                     "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA wal_autocheckpoint = 0",
                     "PRAGMA journal_size_limit = \(walSizeLimitBytes)",
                 ])
-            for _ in 0...readerCount {
-                let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-                others.append(connection)
-                try await configure(connection, pragmas: ["PRAGMA query_only = ON"])
+            for _ in 0..<readerCount {
+                let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+                others.append(reader)
+                try await configure(reader, pragmas: ["PRAGMA query_only = ON"])
             }
+            // A truncating checkpoint waits for readers; this one gives up quickly and tries later.
+            let checkpointer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            others.append(checkpointer)
+            try await configure(checkpointer, pragmas: ["PRAGMA query_only = ON", "PRAGMA busy_timeout = 100"])
         } catch {
             for connection in others + [writer] { try? await connection.close() }
             throw error
@@ -99,22 +105,30 @@ public final class SQLiteEngine: DatabaseEngine {
 
     private func startCheckpoints() {
         let task = Task { [weak self, checkpointInterval] in
+            var logHoldsFrames = false
             while (try? await Task.sleep(for: checkpointInterval)) != nil {
                 guard let self else { return }
-                await self.checkpointIfWritten()
+                if uncheckpointedWrites.exchange(0, ordering: .relaxed) > 0 {
+                    _ = await self.checkpoint("PASSIVE")
+                    logHoldsFrames = true
+                } else if logHoldsFrames {
+                    logHoldsFrames = await self.checkpoint("TRUNCATE") == false
+                }
             }
         }
         checkpoints.withLock { $0 = task }
     }
 
-    /// A passive checkpoint: copies what it can without waiting for readers or the writer;
-    /// the log starts over at the next write once all of it is in the database file.
-    private func checkpointIfWritten() async {
-        guard uncheckpointedWrites.exchange(0, ordering: .relaxed) > 0 else { return }
+    /// Runs a checkpoint: `PASSIVE` copies what it can without waiting for anyone (the log starts
+    /// over at the next write once all of it is in the database file); `TRUNCATE` also empties the
+    /// log file, and needs every reader on the latest data. `true` when it completed.
+    private func checkpoint(_ mode: String) async -> Bool {
         do {
-            _ = try await checkpointer.query("PRAGMA wal_checkpoint(PASSIVE)")
+            let rows = try await checkpointer.sql().raw("PRAGMA wal_checkpoint(\(unsafeRaw: mode))").all()
+            return try rows.first?.decode(column: "busy", as: Int.self) == 0
         } catch {
             logger.warning("SQLite checkpoint failed: \(error)")
+            return false
         }
     }
 
