@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import SQLKit
 import SQLiteKit
 import Synchronization
@@ -7,6 +9,10 @@ import Synchronization
 /// SQLite in WAL mode: one writer connection behind an `AsyncMutex` and a few reader
 /// connections used in turn. Foreign keys are on and every connection waits up to
 /// `busyTimeoutMilliseconds` for another process's lock.
+///
+/// The connections run on a thread pool of their own, a thread each, not on NIO's shared
+/// blocking pool (which has one thread per CPU and also hashes passwords): a long statement,
+/// such as an import's batch, or a lock wait never holds up another connection's work.
 ///
 /// Checkpoints (copying the write-ahead log into the database file) run on a connection of
 /// their own, at most `checkpointInterval` after writes, instead of inside whichever commit crosses
@@ -26,6 +32,7 @@ public final class SQLiteEngine: DatabaseEngine {
     private let checkpointer: SQLiteConnection
     private let nextReader = Atomic<Int>(0)
     private let writeLock = AsyncMutex()
+    private let threads: NIOThreadPool
     /// Writes committed since the last checkpoint.
     private let uncheckpointedWrites = Atomic<Int>(0)
     private let checkpoints = Mutex<Task<Void, Never>?>(nil)
@@ -35,9 +42,10 @@ public final class SQLiteEngine: DatabaseEngine {
 
     private init(
         writer: SQLiteConnection, readers: [SQLiteConnection], checkpointer: SQLiteConnection,
-        checkpointInterval: Duration, path: String, logger: Logger
+        threads: NIOThreadPool, checkpointInterval: Duration, path: String, logger: Logger
     ) {
         self.writer = writer
+        self.threads = threads
         self.checkpointInterval = checkpointInterval
         self.readers = readers
         self.checkpointer = checkpointer
@@ -52,7 +60,18 @@ public final class SQLiteEngine: DatabaseEngine {
     ) async throws -> SQLiteEngine {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let threads = NIOThreadPool(numberOfThreads: readerCount + 2)
+        threads.start()
+        let connect = {
+            try await SQLiteConnection.open(
+                storage: .file(path: path), threadPool: threads, logger: logger,
+                on: MultiThreadedEventLoopGroup.singleton.any())
+        }
+        let writer: SQLiteConnection
+        do { writer = try await connect() } catch {
+            try? await threads.shutdownGracefully()
+            throw error
+        }
         var others: [SQLiteConnection] = []
         do {
             try await configure(
@@ -62,21 +81,22 @@ public final class SQLiteEngine: DatabaseEngine {
                     "PRAGMA journal_size_limit = \(walSizeLimitBytes)",
                 ])
             for _ in 0..<readerCount {
-                let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+                let reader = try await connect()
                 others.append(reader)
                 try await configure(reader, pragmas: ["PRAGMA query_only = ON"])
             }
             // A truncating checkpoint waits for readers; this one gives up quickly and tries later.
-            let checkpointer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            let checkpointer = try await connect()
             others.append(checkpointer)
             try await configure(checkpointer, pragmas: ["PRAGMA query_only = ON", "PRAGMA busy_timeout = 100"])
         } catch {
             for connection in others + [writer] { try? await connection.close() }
+            try? await threads.shutdownGracefully()
             throw error
         }
         let engine = SQLiteEngine(
             writer: writer, readers: Array(others.dropLast()), checkpointer: others.last!,
-            checkpointInterval: checkpointInterval, path: path, logger: logger)
+            threads: threads, checkpointInterval: checkpointInterval, path: path, logger: logger)
         engine.startCheckpoints()
         return engine
     }
@@ -144,5 +164,6 @@ public final class SQLiteEngine: DatabaseEngine {
                 }
             }
         }
+        try? await threads.shutdownGracefully()
     }
 }
