@@ -61,10 +61,12 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
+        .target(name: "CMemoryTuning"),
         .executableTarget(
             name: "tidings",
             dependencies: [
                 "TidingsServer",
+                "CMemoryTuning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -80,7 +82,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TidingsCoreTests",
-            dependencies: ["TidingsCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["TidingsCore", "CMemoryTuning", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(name: "TidingsStoreTests", dependencies: ["TidingsTestSupport"]),
         .testTarget(

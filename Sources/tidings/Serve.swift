@@ -9,6 +9,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
+        MemoryArenas.limit()
         let configuration = try options.load()
         let logger = options.logger(configuration)
         let app = try await buildApplication(configuration: configuration, logger: logger)
