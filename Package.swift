@@ -68,6 +68,7 @@ let package = Package(
                 "TidingsServer",
                 "CMemoryTuning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(

@@ -18,7 +18,7 @@ import TidingsTestSupport
             let data = configuration.dataDirectory
             var server = try await LiveServer(binary: binary, environment: environment, dataDirectory: data)
             defer { server.stop() }
-            let created = try binary.run(
+            let created = try await binary.run(
                 ["users", "create", "--username", "loader", "--type", "api", "--role", "Super Admin", "--json"],
                 environment: server.environment)
             let json = try #require(try JSONSerialization.jsonObject(with: Data(created.output.utf8)) as? [String: Any])

@@ -22,7 +22,7 @@ import TidingsTestSupport
                     "TIDINGS_ADMIN_PASSWORD": "admin password",
                 ], dataDirectory: configuration.dataDirectory)
             defer { server.stop() }
-            let created = try binary.run(
+            let created = try await binary.run(
                 ["users", "create", "--username", "shop", "--type", "api", "--json"], environment: server.environment)
             #expect(created.status == 0, "\(created.output) \(created.errors)")
             let parsed = try? JSONSerialization.jsonObject(with: Data(created.output.utf8)) as? [String: Any]
@@ -45,14 +45,14 @@ import TidingsTestSupport
             #expect(mistake.object["code"] as? String == "login_user_not_api")
             // A token made by another process (the CLI) while the server's cache is warm is known
             // to the server within a second.
-            let later = try binary.run(
+            let later = try await binary.run(
                 ["users", "create", "--username", "shop2", "--type", "api", "--json"], environment: server.environment)
             let laterJSON = try JSONSerialization.jsonObject(with: Data(later.output.utf8)) as? [String: Any]
             let laterToken = try #require(laterJSON?["token"] as? String)
             try await Task.sleep(for: .milliseconds(1_100))
             let fresh = try await server.get("/api/lists", headers: [Self.basic("shop2", laterToken)])
             #expect(fresh.status == .ok)
-            let listed = try binary.run(["users", "list", "--json"], environment: server.environment)
+            let listed = try await binary.run(["users", "list", "--json"], environment: server.environment)
             let users = try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]] ?? []
             #expect(users.compactMap { $0["username"] as? String }.sorted() == ["admin", "shop", "shop2"])
             #expect(!server.log().contains(token))
@@ -98,19 +98,19 @@ import TidingsTestSupport
         let binary = try TidingsBinary.locate()
         try await TestBackend.sqlite.withFreshDatabase { configuration in
             let environment = ["TIDINGS_DATA_DIR": configuration.dataDirectory]
-            let first = try binary.run(["install", "--yes"], environment: environment)
+            let first = try await binary.run(["install", "--yes"], environment: environment)
             #expect(first.status == 0 && first.output.contains("Installed schema version"), "\(first.output)")
-            let second = try binary.run(["install", "--yes"], environment: environment)
+            let second = try await binary.run(["install", "--yes"], environment: environment)
             #expect(second.status == 0 && second.output.contains("Already installed"), "\(second.output)")
-            let upgrade = try binary.run(["upgrade"], environment: environment)
+            let upgrade = try await binary.run(["upgrade"], environment: environment)
             #expect(upgrade.status == 0 && upgrade.output.contains("Up to date"), "\(upgrade.output)")
-            let declined = try binary.run(["install"], environment: environment, input: "n\n")
+            let declined = try await binary.run(["install"], environment: environment, input: "n\n")
             #expect(declined.output.contains("Nothing done"))
-            let help = try binary.run(["--help"], environment: environment)
+            let help = try await binary.run(["--help"], environment: environment)
             for word in ["serve", "install", "upgrade", "users", "TIDINGS_DATABASE_URL", "TIDINGS_SECRET_KEY"] {
                 #expect(help.output.contains(word), "help lacks \(word)")
             }
-            let usersHelp = try binary.run(["users", "create", "--help"], environment: environment)
+            let usersHelp = try await binary.run(["users", "create", "--help"], environment: environment)
             for word in ["--username", "--type", "--role", "--password-file", "--json"] {
                 #expect(usersHelp.output.contains(word), "users create help lacks \(word)")
             }
@@ -124,12 +124,12 @@ import TidingsTestSupport
             let environment = ["TIDINGS_DATA_DIR": configuration.dataDirectory]
             let file = "\(configuration.dataDirectory)/password.txt"
             try "file password 1\n".write(toFile: file, atomically: true, encoding: .utf8)
-            let created = try binary.run(
+            let created = try await binary.run(
                 ["users", "create", "--username", "ops", "--type", "user", "--password-file", file, "--json"],
                 environment: environment)
             #expect(created.status == 0, "\(created.output)")
             #expect(created.output.contains("\"token\"") == false || created.output.contains("\"token\" : null"))
-            let badRole = try binary.run(
+            let badRole = try await binary.run(
                 ["users", "create", "--username", "x1", "--type", "api", "--role", "Nope"], environment: environment)
             #expect(badRole.status != 0)
             #expect(badRole.errors.contains("Super Admin"))

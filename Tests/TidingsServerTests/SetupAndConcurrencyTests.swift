@@ -31,7 +31,7 @@ import TidingsTestSupport
             fields["setup_code"] = code
             let right = try await app.request(
                 .post, "/admin/login", headers: headers, body: SessionLoginTests.form(fields))
-            #expect(right.status == .found)
+            #expect(right.status == .found, "\(right.body)")
             let session = try #require(SessionLoginTests.sessionCookie(right))
             let profile = try await app.request(.get, "/api/profile", headers: .session(session))
             #expect((profile.dataObject["user_role"] as? [String: Any])?["id"] as? Int == 1)

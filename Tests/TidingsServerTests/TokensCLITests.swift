@@ -16,12 +16,12 @@ import TidingsTestSupport
             environment["TIDINGS_DATA_DIR"] = configuration.dataDirectory
             environment["TIDINGS_DATABASE_URL"] = configuration.databaseURL ?? ""
             environment["USER"] = "operator"
-            func run(_ arguments: String...) throws -> (status: Int32, output: String, errors: String) {
-                try binary.run(arguments, environment: environment)
+            func run(_ arguments: String...) async throws -> (status: Int32, output: String, errors: String) {
+                try await binary.run(arguments, environment: environment)
             }
-            #expect(try run("users", "create", "--username", "shop", "--type", "api", "--json").status == 0)
+            #expect(try await run("users", "create", "--username", "shop", "--type", "api", "--json").status == 0)
 
-            let created = try run(
+            let created = try await run(
                 "tokens", "create", "--user", "shop", "--name", "ci", "--expires-in", "30", "--scope", "lists:get_all",
                 "--allow", "10.0.0.0/8", "--json")
             #expect(created.status == 0, "\(created.errors)")
@@ -37,27 +37,27 @@ import TidingsTestSupport
                 })
             #expect(abs(expires.timeIntervalSinceNow - 30 * 86_400) < 120)
 
-            let listed = try run("tokens", "list", "--user", "shop", "--json")
+            let listed = try await run("tokens", "list", "--user", "shop", "--json")
             let rows = try #require(
                 try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]])
             #expect(Set(rows.compactMap { $0["name"] as? String }) == ["default", "ci"])
             #expect(!listed.output.contains(secret))
-            #expect(try run("tokens", "list", "--user", "shop").output.contains(keyID))
+            #expect(try await run("tokens", "list", "--user", "shop").output.contains(keyID))
 
-            let rotated = try run(
+            let rotated = try await run(
                 "tokens", "rotate", "--user", "shop", "--id", keyID, "--grace-seconds", "60", "--json")
             #expect(rotated.status == 0, "\(rotated.errors)")
             let newSecret = try #require(try Self.object(rotated.output)["token"] as? String)
             #expect(newSecret != secret && newSecret.hasPrefix("tdg_\(keyID)"))
             #expect(try Self.object(rotated.output)["grace_until"] is String)
 
-            let revoked = try run("tokens", "revoke", "--user", "shop", "--id", keyID)
+            let revoked = try await run("tokens", "revoke", "--user", "shop", "--id", keyID)
             #expect(revoked.status == 0)
             #expect(revoked.output.contains("Revoked token \"ci\""))
-            let all = try run("tokens", "revoke", "--user", "shop", "--all")
+            let all = try await run("tokens", "revoke", "--user", "shop", "--all")
             #expect(all.output.contains("Revoked 1 token of shop."))
 
-            let audit = try run("audit", "--action", "cli.", "--json")
+            let audit = try await run("audit", "--action", "cli.", "--json")
             let events = try #require(
                 try JSONSerialization.jsonObject(with: Data(audit.output.utf8)) as? [[String: Any]])
             #expect(
@@ -69,7 +69,7 @@ import TidingsTestSupport
             #expect(events.allSatisfy { ($0["actor"] as? [String: Any])?["type"] as? String == "cli" })
             #expect(events.allSatisfy { ($0["actor"] as? [String: Any])?["username"] as? String == "operator" })
             #expect(!audit.output.contains(secret) && !audit.output.contains(newSecret))
-            #expect(try run("audit").output.contains("cli.tokens.rotate"))
+            #expect(try await run("audit").output.contains("cli.tokens.rotate"))
 
             // Mistakes are refused with a message and a non-zero status, changing nothing.
             for arguments in [
@@ -81,11 +81,11 @@ import TidingsTestSupport
                 ["tokens", "rotate", "--user", "shop", "--id", "0000000000"],
                 ["audit", "--from", "yesterday"],
             ] {
-                let refused = try binary.run(arguments, environment: environment)
+                let refused = try await binary.run(arguments, environment: environment)
                 #expect(refused.status != 0, "\(arguments)")
                 #expect(!refused.errors.isEmpty, "\(arguments)")
             }
-            let after = try run("tokens", "list", "--user", "shop", "--json")
+            let after = try await run("tokens", "list", "--user", "shop", "--json")
             #expect((try JSONSerialization.jsonObject(with: Data(after.output.utf8)) as? [Any])?.count == 2)
         }
     }

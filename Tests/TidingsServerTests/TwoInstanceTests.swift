@@ -26,8 +26,8 @@ import TidingsTestSupport
             let b = try await LiveServer(binary: binary, environment: shared, dataDirectory: try directory("b"))
             defer { b.stop() }
 
-            func apiUser(_ name: String) throws -> (id: Int, token: String) {
-                let created = try binary.run(
+            func apiUser(_ name: String) async throws -> (id: Int, token: String) {
+                let created = try await binary.run(
                     ["users", "create", "--username", name, "--type", "api", "--role", "Super Admin", "--json"],
                     environment: a.environment)
                 #expect(created.status == 0, "\(created.errors)")
@@ -35,8 +35,8 @@ import TidingsTestSupport
                     try JSONSerialization.jsonObject(with: Data(created.output.utf8)) as? [String: Any])
                 return (try #require(json["id"] as? Int), try #require(json["token"] as? String))
             }
-            let ops = try apiUser("ops")
-            let shop = try apiUser("shop")
+            let ops = try await apiUser("ops")
+            let shop = try await apiUser("shop")
             let bearer = { (token: String) in [("Authorization", "Bearer \(token)")] }
 
             // B learns of the token (a key id it has not seen triggers a reload) and accepts it.

@@ -23,35 +23,49 @@ public struct TidingsBinary: Sendable {
         return TidingsBinary(path: path)
     }
 
-    /// Runs a command to completion; returns its exit status and standard output.
+    /// Runs a command to completion; returns its exit status, standard output and standard error.
+    /// The waiting happens on a thread of its own: blocking one of the few threads Swift's
+    /// concurrency runs on would stall every other test in the process meanwhile.
     public func run(
         _ arguments: [String], environment: [String: String], input: String? = nil
-    ) throws -> (
-        status: Int32, output: String, errors: String
-    ) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        let stdin = Pipe()
-        process.standardInput = stdin
-        try ProcessLaunch.serialized { try process.run() }
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        let errorData = Mutex(Data())
-        let reader = Thread { errorData.withLock { $0 = errors.fileHandleForReading.readDataToEndOfFile() } }
-        reader.start()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
-        return (
-            process.terminationStatus, String(decoding: data, as: UTF8.self),
-            String(decoding: errorData.withLock { $0 }, as: UTF8.self)
-        )
+    ) async throws -> (status: Int32, output: String, errors: String) {
+        let stdin = try ChildProcess.pipe()
+        let stdout = try ChildProcess.pipe()
+        let stderr = try ChildProcess.pipe()
+        let child: ChildProcess
+        do {
+            child = try ChildProcess(
+                path, arguments, environment: environment, stdin: stdin.read, stdout: stdout.write,
+                stderr: stderr.write)
+        } catch {
+            for descriptor in [stdin.read, stdin.write, stdout.read, stdout.write, stderr.read, stderr.write] {
+                close(descriptor)
+            }
+            throw error
+        }
+        for descriptor in [stdin.read, stdout.write, stderr.write] { close(descriptor) }
+        return await withCheckedContinuation { continuation in
+            let errorData = Mutex(Data())
+            let errorsRead = DispatchSemaphore(value: 0)
+            Thread {
+                errorData.withLock { $0 = ChildProcess.readAll(stderr.read) }
+                errorsRead.signal()
+            }.start()
+            Thread {
+                if let input {
+                    _ = Array(input.utf8).withUnsafeBytes { write(stdin.write, $0.baseAddress, $0.count) }
+                }
+                close(stdin.write)
+                let data = ChildProcess.readAll(stdout.read)
+                let status = child.wait()
+                errorsRead.wait()
+                continuation.resume(
+                    returning: (
+                        status, String(decoding: data, as: UTF8.self),
+                        String(decoding: errorData.withLock { $0 }, as: UTF8.self)
+                    ))
+            }.start()
+        }
     }
 }
 
@@ -60,7 +74,7 @@ public final class LiveServer: @unchecked Sendable {
     public let baseURL: String
     public let environment: [String: String]
     public let logPath: String
-    private let process: Process
+    private let process: ChildProcess
 
     /// Starts the server and waits until `/health` answers.
     public init(binary: TidingsBinary, environment extra: [String: String], dataDirectory: String) async throws {
@@ -73,15 +87,15 @@ public final class LiveServer: @unchecked Sendable {
         for (key, value) in extra { environment[key] = value }
         self.environment = environment
         logPath = "\(dataDirectory)/server.log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: binary.path)
-        process.arguments = ["serve"]
-        process.environment = environment
-        process.standardOutput = log
-        process.standardError = log
-        try ProcessLaunch.serialized { try process.run() }
+        let log = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        guard log >= 0, devNull >= 0 else { throw LiveServerError("cannot open \(logPath)") }
+        defer {
+            close(log)
+            close(devNull)
+        }
+        process = try ChildProcess(
+            binary.path, ["serve"], environment: environment, stdin: devNull, stdout: log, stderr: log)
         for _ in 0..<200 {
             if let response = try? await get("/health"), response.status == .ok { return }
             try await Task.sleep(for: .milliseconds(100))
@@ -92,18 +106,24 @@ public final class LiveServer: @unchecked Sendable {
 
     public func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
+    /// Stops the server as an operator would (SIGTERM), and kills it if it has not ended within
+    /// 10 seconds: the wait blocks a thread that other tests need.
     public func stop() {
+        guard process.isRunning else { return }
+        process.signal(SIGTERM)
+        for _ in 0..<1_000 where process.isRunning { usleep(10_000) }
         if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+            FileHandle.standardError.write(Data("LiveServer: no exit 10 s after SIGTERM; killing it\n".utf8))
+            process.signal(SIGKILL)
         }
+        process.wait()
     }
 
     /// Kills the server with SIGKILL, as a crash or an out-of-memory killer would.
     public func kill() {
         if process.isRunning {
-            Foundation.kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.signal(SIGKILL)
+            process.wait()
         }
     }
 
@@ -177,17 +197,4 @@ private struct ServerSocketProbe {
 public struct LiveServerError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
-}
-
-/// Foundation's `Process.run()` on Linux is not safe to call from several threads at once (it
-/// copies the environment while another launch does the same, and crashes now and then when
-/// many tests start the executable in parallel), so every launch goes through one lock.
-enum ProcessLaunch {
-    private static let lock = NSLock()
-
-    static func serialized<T>(_ body: () throws -> T) rethrows -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body()
-    }
 }
