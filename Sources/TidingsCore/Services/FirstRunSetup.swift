@@ -32,12 +32,17 @@ public final class FirstRunSetup: Sendable {
         }
     }
 
-    /// A fresh one-time setup code when setup is needed (to print to the log), else `nil`.
+    /// The one-time setup code when setup is needed (to print to the log), else `nil`. Made on
+    /// the first call and the same on every later one until setup is done, so a second caller
+    /// can never invalidate the code already printed.
     public func issueCode() async throws -> String? {
         guard try await isNeeded() else { return nil }
-        let fresh = Base62.random(count: 12)
-        code.withLock { $0 = fresh }
-        return fresh
+        return code.withLock { current in
+            if let current { return current }
+            let fresh = Base62.random(count: 12)
+            current = fresh
+            return fresh
+        }
     }
 
     /// Completes setup through the form. Throws `setup_code_invalid` for a wrong code and
