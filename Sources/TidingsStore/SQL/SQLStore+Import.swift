@@ -29,7 +29,8 @@ extension SQLStore: SubscriberImportStore {
         let postgres = flavor == .postgres
         let elements: SQLQueryString =
             postgres
-            ? "jsonb_array_elements(CAST(\(bind: batch) AS JSONB)) AS r(value)" : "json_each(\(bind: batch)) AS r"
+            ? "jsonb_array_elements(\(jsonText(bound: batch))) AS r(value)"
+            : "json_each(\(jsonText(bound: batch))) AS r"
         let emails: SQLQueryString = "SELECT r.value->>1 FROM \(elements)"
         try await engine.write { database in
             // `WHERE true` lets SQLite tell the upsert's ON CONFLICT from a join condition.
