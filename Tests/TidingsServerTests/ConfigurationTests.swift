@@ -123,4 +123,50 @@ import TidingsServer
         #expect(configuration.trustedProxyNetworks.map(\.description) == ["127.0.0.1/32", "10.0.0.0/8", "::1/128"])
         #expect(configuration.requireTwoFactor)
     }
+
+    @Test("SMTP settings and the sender come from the TOML file and the environment; mistakes are refused")
+    func smtpSettings() throws {
+        let password = try Self.temporaryFile("p4ss word\n")
+        let file = try Self.temporaryFile(
+            """
+            from_email = "News <news@example.com>"
+            [smtp]
+            host = "mail.example.com"
+            port = 465
+            tls = "tls"
+            username = "mailer"
+            password_file = "\(password)"
+            """)
+        let fromFile = try ConfigurationLoader.load(file: file, environment: [:])
+        let smtp = try #require(fromFile.smtp)
+        #expect(smtp.host == "mail.example.com" && smtp.port == 465 && smtp.security == .tls)
+        #expect(smtp.username == "mailer" && smtp.password == "p4ss word")
+        #expect(fromFile.effectiveFromEmail == "News <news@example.com>")
+
+        let fromEnvironment = try ConfigurationLoader.load(
+            file: nil,
+            environment: [
+                "TIDINGS_SMTP_HOST": "relay", "TIDINGS_SMTP_PORT": "2525", "TIDINGS_SMTP_TLS": "none",
+                "TIDINGS_SMTP_PASSWORD_FILE": password, "TIDINGS_SMTP_TLS_SKIP_VERIFY": "true",
+                "TIDINGS_ROOT_URL": "https://lists.example.org",
+            ])
+        #expect(fromEnvironment.smtp?.port == 2525)
+        #expect(fromEnvironment.smtp?.security == SMTPSettings.Security.none)
+        #expect(fromEnvironment.smtp?.password == "p4ss word")
+        #expect(fromEnvironment.smtp?.skipCertificateVerification == true)
+        #expect(fromEnvironment.effectiveFromEmail == "Tidings <noreply@lists.example.org>")
+        #expect(try ConfigurationLoader.load(file: nil, environment: [:]).smtp == nil)
+
+        for bad in [
+            ["TIDINGS_SMTP_HOST": "relay", "TIDINGS_SMTP_TLS": "ssl"],
+            ["TIDINGS_SMTP_HOST": "relay", "TIDINGS_SMTP_PORT": "0"],
+            ["TIDINGS_SMTP_HOST": "relay", "TIDINGS_SMTP_PORT": "smtp"],
+            ["TIDINGS_SMTP_PORT": "25"],
+            ["TIDINGS_FROM_EMAIL": "not an address"],
+        ] {
+            #expect(throws: ConfigurationError.self, "\(bad)") {
+                try ConfigurationLoader.load(file: nil, environment: bad)
+            }
+        }
+    }
 }

@@ -6,10 +6,15 @@ import Foundation
 public struct SubscriberService: Sendable {
     private let stores: Stores
     private let clock: WallClock
+    private let optin: OptinMail
+    private let outbox: any MailOutbox
 
-    public init(stores: Stores, clock: WallClock) {
+    /// `optin` writes the double opt-in mail that `outbox` delivers.
+    public init(stores: Stores, clock: WallClock, optin: OptinMail, outbox: any MailOutbox) {
         self.stores = stores
         self.clock = clock
+        self.optin = optin
+        self.outbox = outbox
     }
 
     // MARK: Reading
@@ -73,8 +78,12 @@ public struct SubscriberService: Sendable {
     ) async throws -> Subscriber {
         let draft = try input.draft(over: nil)
         let targets = try manageable(lists, for: principal)
-        return try await stores.subscribers.createSubscriber(
+        let subscriber = try await stores.subscribers.createSubscriber(
             draft, lists: targets, status: preconfirm ? .confirmed : .unconfirmed, at: clock.now())
+        // The subscriber exists whatever happens to the mail: a full queue (which the outbox
+        // logs) is no reason to fail the request; `POST …/optin` sends it again.
+        _ = try? queueOptin(for: subscriber)
+        return subscriber
     }
 
     /// Writes `change` over a subscriber the caller may act on. `lists`, when given, replaces
@@ -118,6 +127,47 @@ public struct SubscriberService: Sendable {
         let targets = try manageable(lists, for: principal)
         try await stores.subscribers.changeSubscriptions(
             ids: ids, action: action, lists: targets, status: status, overwrite: true, at: clock.now())
+    }
+
+    // MARK: Double opt-in
+
+    /// `POST /api/subscribers/{id}/optin`: queues the opt-in mail again. `false` when the
+    /// subscriber has no unconfirmed double opt-in subscription (nothing is sent).
+    @discardableResult
+    public func sendOptin(_ id: SubscriberID, for principal: Principal) async throws -> Bool {
+        try await requireAccess(to: [id], for: principal)
+        guard let subscriber = try await stores.subscribers.subscriber(id: id) else { throw Self.notFound(id) }
+        return try queueOptin(for: subscriber)
+    }
+
+    private func queueOptin(for subscriber: Subscriber) throws -> Bool {
+        let lists = OptinMail.pending(for: subscriber)
+        guard !lists.isEmpty else { return false }
+        do {
+            try outbox.enqueue(optin.message(for: subscriber, lists: lists))
+        } catch {
+            throw TidingsError(.unavailable, code: "mail_queue_full", message: "Error sending opt-in e-mail.")
+        }
+        return true
+    }
+
+    /// What the public opt-in link (`/subscription/optin/<uuid>?l=…`) is about: the subscriber
+    /// and those of its pending double opt-in lists that `listUUIDs` names (all when empty).
+    /// `nil` when no subscriber has that id.
+    public func pendingOptin(subscriber uuid: UUID, lists listUUIDs: [UUID]) async throws -> PendingOptin? {
+        guard let subscriber = try await stores.subscribers.subscriber(uuid: uuid) else { return nil }
+        let wanted = Set(listUUIDs)
+        let lists = OptinMail.pending(for: subscriber).filter { wanted.isEmpty || wanted.contains($0.uuid) }
+        return PendingOptin(subscriber: subscriber, lists: lists)
+    }
+
+    /// Confirms what `pendingOptin` describes. Answers the lists now confirmed (none when the
+    /// link was already used); `nil` when no subscriber has that id.
+    public func confirmOptin(subscriber uuid: UUID, lists listUUIDs: [UUID]) async throws -> PendingOptin? {
+        guard let pending = try await pendingOptin(subscriber: uuid, lists: listUUIDs) else { return nil }
+        _ = try await stores.subscribers.confirmSubscriptions(
+            of: pending.subscriber.id, lists: pending.lists.map(\.id), at: clock.now())
+        return pending
     }
 
     // MARK: By query
@@ -197,6 +247,12 @@ public struct SubscriberService: Sendable {
     static func notFound(_ id: SubscriberID) -> TidingsError {
         TidingsError(.notFound, code: "not_found", message: "Subscriber (\(id): ) not found")
     }
+}
+
+/// A subscriber and the double opt-in lists it has yet to confirm.
+public struct PendingOptin: Sendable, Equatable {
+    public var subscriber: Subscriber
+    public var lists: [MailingList]
 }
 
 /// A subscriber's fields as a client sent them, before validation. `nil` keeps the current

@@ -8,6 +8,8 @@ public protocol SubscriberStore: Sendable {
     /// One page of subscribers matching `query` (each subscriber once), with the total across pages.
     func subscribers(_ query: SubscriberQuery) async throws -> Page<Subscriber>
     func subscriber(id: SubscriberID) async throws -> Subscriber?
+    /// The subscriber with this public id (the one in its links), with its subscriptions.
+    func subscriber(uuid: UUID) async throws -> Subscriber?
     /// Up to `limit` subscribers matching `query`'s filters with ids above `after`, in id order,
     /// without their subscriptions: one batch of an export, however large the whole.
     func subscriberBatch(_ query: SubscriberQuery, after: SubscriberID?, limit: Int) async throws -> [SubscriberRow]
@@ -33,6 +35,9 @@ public protocol SubscriberStore: Sendable {
         ids: [SubscriberID], action: SubscriptionAction, lists: [ListID], status: SubscriptionStatus?,
         overwrite: Bool, at: Date
     ) async throws
+    /// Confirms the subscriber's `unconfirmed` subscriptions to `lists` (double opt-in); other
+    /// statuses, and a blocklisted subscriber, are left alone. Answers how many it confirmed.
+    func confirmSubscriptions(of id: SubscriberID, lists: [ListID], at: Date) async throws -> Int
     /// The lists each existing subscriber among `ids` is subscribed to (any status); unknown ids
     /// are absent from the answer.
     func subscribedLists(of ids: [SubscriberID]) async throws -> [SubscriberID: Set<ListID>]

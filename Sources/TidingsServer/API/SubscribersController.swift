@@ -19,6 +19,7 @@ struct SubscribersController {
             APIRoute(.patch, "subscribers/:id", manage, patch),
             APIRoute(.delete, "subscribers/:id", manage, deleteOne),
             APIRoute(.delete, "subscribers", manage, deleteMany),
+            APIRoute(.post, "subscribers/:id/optin", manage, sendOptin),
             APIRoute(.put, "subscribers/:id/blocklist", manage, blocklistOne),
             APIRoute(.put, "subscribers/blocklist", manage, blocklistMany),
             APIRoute(.put, "subscribers/lists", manage, changeLists),
@@ -167,6 +168,12 @@ struct SubscribersController {
 
     @Sendable func blocklistOne(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try await services.subscribers.blocklist([SubscriberID(try context.id())], for: context.principal)
+        return try ok(true, request)
+    }
+
+    /// Queues the double opt-in mail again; `true` also when there was nothing to confirm, as in listmonk.
+    @Sendable func sendOptin(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try await services.subscribers.sendOptin(SubscriberID(try context.id()), for: context.principal)
         return try ok(true, request)
     }
 

@@ -224,16 +224,24 @@ struct LoginPages {
 
 /// `application/x-www-form-urlencoded` bodies of the HTML forms.
 enum FormBody {
+    /// The first value of each field, decoded into `T`.
     static func decode<T: Decodable>(
         _ type: T.Type, from request: Request, context: some RequestContext
     ) async throws
         -> T
     {
+        var fields: [String: String] = [:]
+        for (key, value) in try await pairs(of: request) where fields[key] == nil { fields[key] = value }
+        let data = try JSONEncoder().encode(fields)
+        return try JSONDecoder().decode(T.self, from: data)
+    }
+
+    /// Every field in order, repeated names included (`l=…&l=…`). At most 64 KiB is read.
+    static func pairs(of request: Request) async throws -> [(String, String)] {
         var request = request
         let buffer = try await request.collectBody(upTo: 64 * 1024)
         let text = String(buffer: buffer)
-        var fields: [String: String] = [:]
-        for pair in text.split(separator: "&") {
+        return try text.split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let decode: (Substring) -> String = {
                 $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
@@ -241,9 +249,7 @@ enum FormBody {
             let key = decode(parts[0])
             let value = parts.count > 1 ? decode(parts[1]) : ""
             if key.utf8.contains(0) || value.utf8.contains(0) { throw NULCharacter.refusal("A form field") }
-            if fields[key] == nil { fields[key] = value }
+            return (key, value)
         }
-        let data = try JSONEncoder().encode(fields)
-        return try JSONDecoder().decode(T.self, from: data)
     }
 }

@@ -31,6 +31,8 @@ public final class AppServices: Sendable {
     public let pendingLogins: SecretBox
     /// How this process hears of changes made by other instances (PostgreSQL only).
     public let authChanges: (any AuthChangeChannel)?
+    /// Delivers Tidings' mail (a service of the application: it runs while the server does).
+    let mailQueue: MailQueue
 
     public init(configuration: TidingsConfiguration, engine: any DatabaseEngine, clock: WallClock = .system) throws {
         self.configuration = configuration
@@ -80,7 +82,14 @@ public final class AppServices: Sendable {
         self.users = users
         roles = RoleService(stores: stores, directory: directory, clock: clock)
         lists = ListService(stores: stores, directory: directory, clock: clock)
-        subscribers = SubscriberService(stores: stores, clock: clock)
+        let mailQueue = MailQueue(
+            sender: configuration.smtp.map { SMTPClient(settings: $0, clock: clock) },
+            logger: Logger(label: "tidings.mail"))
+        self.mailQueue = mailQueue
+        subscribers = SubscriberService(
+            stores: stores, clock: clock,
+            optin: OptinMail(rootURL: configuration.rootURL, fromAddress: configuration.effectiveFromEmail),
+            outbox: mailQueue)
         importer = SubscriberImporter(store: stores.imports, clock: clock)
         twoFactor = TwoFactorService(
             stores: stores, directory: directory, passwords: passwords, box: SecretBox(serverKey: key, purpose: "totp"),

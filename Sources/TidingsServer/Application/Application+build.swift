@@ -37,6 +37,7 @@ public func buildApplication(services: AppServices, logger: Logger) -> Applicati
     app.addServices(StartupService(services: services, logger: logger))
     app.addServices(SessionSweeper(services: services, interval: .seconds(3_600), logger: logger))
     app.addServices(AuditFlushService(audit: services.audit, interval: .seconds(1)))
+    app.addServices(services.mailQueue)
     app.addServices(
         AuthChangeService(
             services: services, channel: services.authChanges, reloadInterval: .seconds(5), logger: logger))
@@ -70,6 +71,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     router.get("health") { request, _ in try ok(true, request) }
     let addresses = ClientAddressResolver(trustedProxies: configuration.trustedProxyNetworks)
     LoginPages(services: services, cookie: cookie, addresses: addresses).register(on: router)
+    OptinPage(services: services).register(on: router)
     let authenticator = APIAuthenticator(
         verifier: services.verifier, sessions: services.sessions, cookie: cookie,
         origin: OriginCheck(rootURL: configuration.rootURL),

@@ -32,8 +32,20 @@ public enum ConfigurationLoader {
             var password: String?
             var password_file: String?
         }
+        struct SMTP: Decodable {
+            var host: String?
+            var port: Int?
+            var username: String?
+            var password: String?
+            var password_file: String?
+            var tls: String?
+            var tls_skip_verify: Bool?
+            var hello_name: String?
+        }
         var data_dir: String?
         var log_level: String?
+        var from_email: String?
+        var smtp: SMTP?
         var http: HTTP?
         var database: Database?
         var security: Security?
@@ -78,6 +90,24 @@ public enum ConfigurationLoader {
         if let value = file.admin?.user { configuration.adminUser = value }
         if let value = file.admin?.password { configuration.adminPassword = value }
         if let path = file.admin?.password_file { configuration.adminPassword = try readSecret(path) }
+        if let value = file.from_email { configuration.fromEmail = value }
+        if let smtp = file.smtp {
+            var settings = SMTPSettings(host: smtp.host ?? configuration.smtp?.host ?? "")
+            if let value = smtp.port { settings.port = value }
+            settings.username = smtp.username
+            settings.password = try smtp.password_file.map(readSecret) ?? smtp.password
+            if let value = smtp.tls { settings.security = try security(value, name: "smtp.tls") }
+            if let value = smtp.tls_skip_verify { settings.skipCertificateVerification = value }
+            if let value = smtp.hello_name { settings.helloName = value }
+            configuration.smtp = settings
+        }
+    }
+
+    static func security(_ text: String, name: String) throws -> SMTPSettings.Security {
+        guard let security = SMTPSettings.Security(rawValue: text.lowercased()) else {
+            throw ConfigurationError.invalid(name, "none, starttls or tls")
+        }
+        return security
     }
 
     static func apply(environment: [String: String], to configuration: inout TidingsConfiguration) throws {
@@ -121,6 +151,28 @@ public enum ConfigurationLoader {
             configuration.trustedProxies = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }
         }
+        if let from = try value("TIDINGS_FROM_EMAIL") { configuration.fromEmail = from }
+        if let host = try value("TIDINGS_SMTP_HOST") {
+            configuration.smtp = configuration.smtp ?? SMTPSettings(host: host)
+            configuration.smtp?.host = host
+        }
+        if configuration.smtp != nil {
+            if let port = try value("TIDINGS_SMTP_PORT") {
+                guard let parsed = Int(port) else { throw ConfigurationError.invalid("TIDINGS_SMTP_PORT", "a port") }
+                configuration.smtp?.port = parsed
+            }
+            if let user = try value("TIDINGS_SMTP_USERNAME") { configuration.smtp?.username = user }
+            if let password = try value("TIDINGS_SMTP_PASSWORD") { configuration.smtp?.password = password }
+            if let tls = try value("TIDINGS_SMTP_TLS") {
+                configuration.smtp?.security = try security(tls, name: "TIDINGS_SMTP_TLS")
+            }
+            if let skip = try flag("TIDINGS_SMTP_TLS_SKIP_VERIFY") {
+                configuration.smtp?.skipCertificateVerification = skip
+            }
+            if let hello = try value("TIDINGS_SMTP_HELLO_NAME") { configuration.smtp?.helloName = hello }
+        } else if environment.contains(where: { $0.key.hasPrefix("TIDINGS_SMTP_") && !$0.value.isEmpty }) {
+            throw ConfigurationError.invalid("TIDINGS_SMTP_HOST", "needed by the other TIDINGS_SMTP_* settings")
+        }
         if let cost = try value("TIDINGS_BCRYPT_COST") {
             guard let parsed = Int(cost) else { throw ConfigurationError.invalid("TIDINGS_BCRYPT_COST", "an integer") }
             configuration.bcryptCost = parsed
@@ -143,6 +195,17 @@ public enum ConfigurationLoader {
         }
         guard (12...16).contains(configuration.bcryptCost) else {
             throw ConfigurationError.invalid("TIDINGS_BCRYPT_COST", "12 to 16 (credentials.md §7: never below 12)")
+        }
+        if let smtp = configuration.smtp {
+            guard !smtp.host.isEmpty else { throw ConfigurationError.invalid("TIDINGS_SMTP_HOST", "a host name") }
+            guard (1...65_535).contains(smtp.port) else {
+                throw ConfigurationError.invalid("TIDINGS_SMTP_PORT", "a port from 1 to 65535")
+            }
+        }
+        if let from = configuration.fromEmail, !from.isEmpty,
+            !Validation.isValidEmail(MailMessage(from: from, to: [], subject: "", textBody: "").envelopeSender)
+        {
+            throw ConfigurationError.invalid("TIDINGS_FROM_EMAIL", "an address, or Name <address>")
         }
         for proxy in configuration.trustedProxies where CIDRBlock(proxy) == nil {
             throw ConfigurationError.invalid(

@@ -44,8 +44,21 @@ public struct TidingsConfiguration: Sendable {
     /// Whether every login user must use TOTP (`TIDINGS_REQUIRE_TWOFA`, default false): until it
     /// enrols, a session may only reach the enrolment routes, its profile and logout.
     public var requireTwoFactor: Bool = false
+    /// The SMTP server that delivers Tidings' mail (`TIDINGS_SMTP_HOST` and friends); `nil`: mail
+    /// is logged and not sent.
+    public var smtp: SMTPSettings?
+    /// `From:` of the mail Tidings sends (`TIDINGS_FROM_EMAIL`, listmonk's `app.from_email`);
+    /// default `Tidings <noreply@<root URL's host>>`.
+    public var fromEmail: String?
 
     public init() {}
+
+    /// The sender of Tidings' own mail.
+    public var effectiveFromEmail: String {
+        if let fromEmail, !fromEmail.isEmpty { return fromEmail }
+        let host = URL(string: rootURL)?.host ?? "localhost"
+        return "Tidings <noreply@\(host)>"
+    }
 
     /// Whether cookies must be `Secure` (and take the `__Host-` prefix).
     public var usesHTTPS: Bool { rootURL.lowercased().hasPrefix("https://") }

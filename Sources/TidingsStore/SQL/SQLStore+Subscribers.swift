@@ -230,11 +230,20 @@ extension SQLStore: SubscriberStore {
         try await engine.read { database in try await subscriber(id: id, in: database) }
     }
 
+    public func subscriber(uuid: UUID) async throws -> Subscriber? {
+        try await engine.read { database in
+            try await subscriber(where: "s.uuid = \(bind: uuid)", in: database)
+        }
+    }
+
     private func subscriber(id: SubscriberID, in database: any SQLDatabase) async throws -> Subscriber? {
+        try await subscriber(where: "s.id = \(bind: id.rawValue)", in: database)
+    }
+
+    private func subscriber(where condition: SQLQueryString, in database: any SQLDatabase) async throws -> Subscriber? {
         guard
-            let row = try await database.raw(
-                "SELECT \(subscriberColumns) FROM subscribers s WHERE s.id = \(bind: id.rawValue)"
-            ).first()
+            let row = try await database.raw("SELECT \(subscriberColumns) FROM subscribers s WHERE \(condition)")
+                .first()
         else { return nil }
         var subscribers = [try Self.subscriber(from: row)]
         try await attachSubscriptions(to: &subscribers, in: database)
@@ -416,6 +425,21 @@ extension SQLStore: SubscriberStore {
                     """
                 ).run()
             }
+        }
+    }
+
+    public func confirmSubscriptions(of id: SubscriberID, lists: [ListID], at now: Date) async throws -> Int {
+        guard !lists.isEmpty else { return 0 }
+        return try await engine.write { database in
+            try await database.raw(
+                """
+                UPDATE subscriber_lists SET status = 'confirmed', updated_at = \(bind: now)
+                WHERE subscriber_id = \(bind: id.rawValue) AND list_id IN \(SQLBind.group(lists.map(\.rawValue).sorted()))
+                    AND status = 'unconfirmed'
+                    AND subscriber_id NOT IN (SELECT id FROM subscribers WHERE status = 'blocklisted')
+                RETURNING list_id
+                """
+            ).all().count
         }
     }
 
