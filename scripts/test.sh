@@ -20,3 +20,10 @@ export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMU
 
 echo "== swift test (SQLite and PostgreSQL)"
 swift test --skip-build "$@"
+
+# The admin UI in headless Chromium (Debian's chromium, chromium-driver and python3-selenium,
+# installed by the script when missing); screenshots go to docs/screenshots/.
+if [ "${TIDINGS_SKIP_BROWSER_TESTS:-0}" != 1 ]; then
+    echo "== browser tests (headless Chromium)"
+    scripts/browser.sh
+fi

@@ -106,7 +106,8 @@ import TidingsTestSupport
     @Test(
         "next is reduced to a local path",
         arguments: [
-            ("https://evil.example/x", "/admin"), ("//evil.example/x", "/admin"), ("/admin/lists?a=1", "/admin/lists"),
+            ("https://evil.example/x", "/admin"), ("//evil.example/x", "/admin"),
+            ("/admin/lists?a=1&b=%2F", "/admin/lists?a=1&b=%2F"),
             ("/admin/../etc", "/admin"), ("", "/admin"), ("/admin/users", "/admin/users"),
         ])
     func nextSanitizing(raw: String, expected: String) {
@@ -117,7 +118,7 @@ import TidingsTestSupport
     func adminRedirect() async throws {
         try await TestApp.run(.sqlite) { app in
             let response = try await app.request(.get, "/admin/lists/5?x=1")
-            #expect(response.status == .temporaryRedirect)
+            #expect(response.status == .seeOther)
             #expect(response.headers[.location] == "/admin/login?next=%2Fadmin%2Flists%2F5%3Fx%3D1")
         }
     }

@@ -116,7 +116,12 @@ struct TokensController {
     }
 
     private func tokenID(_ context: AuthenticatedContext) throws -> String {
-        guard let raw = context.parameters.get("token_id"), raw.utf8.count == TokenFormat.keyIDLength,
+        try Self.tokenID(in: context.parameters)
+    }
+
+    /// The `token_id` path parameter: a key id, or the not-found any other text would be.
+    static func tokenID(in parameters: Parameters) throws -> String {
+        guard let raw = parameters.get("token_id"), raw.utf8.count == TokenFormat.keyIDLength,
             raw.utf8.allSatisfy(Base62.isBase62)
         else { throw TidingsError.notFound("Token") }
         return raw

@@ -22,9 +22,6 @@ struct LoginPages {
     func register(on router: Router<AppRequestContext>) {
         router.get("admin/login", use: showLogin)
         router.post("admin/login", use: submitLogin)
-        router.get("admin", use: landing)
-        router.get("admin/**", use: landing)
-        router.post("admin/logout", use: logout)
         router.get("admin/login/twofa", use: showSecondStep)
         router.post("admin/login/twofa", use: submitSecondStep)
     }
@@ -48,7 +45,8 @@ struct LoginPages {
         guard path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains(".."), !path.contains("\\") else {
             return "/admin"
         }
-        return path
+        guard let query = components.percentEncodedQuery, !query.isEmpty else { return path }
+        return path + "?" + query
     }
 
     @Sendable func showLogin(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -179,45 +177,6 @@ struct LoginPages {
             address, userID: opened.user.id)
         var response = Response(status: .found, headers: [.location: next])
         response.setCookie(cookie.setting(opened.sessionID))
-        return response
-    }
-
-    /// `/admin`: the signed-in user's landing page, or a redirect to the login page.
-    @Sendable func landing(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let sessionID = cookie.sessionID(in: request),
-            let principal = try? await services.sessions.principal(forSessionID: sessionID)
-        else {
-            let target = request.uri.description
-            let escaped = target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/admin"
-            return Response(status: .temporaryRedirect, headers: [.location: "/admin/login?next=\(escaped)"])
-        }
-        let nonce = Base62.random(count: 24)
-        var response = HTMLPage.response(
-            title: "Tidings",
-            body: """
-                <h1>Tidings</h1>
-                <p>Signed in as <strong>\(HTMLPage.escape(principal.user.username))</strong> (\(HTMLPage.escape(principal.role.name))).</p>
-                <p>The admin interface is on its way. Meanwhile, manage everything through the <a href="/api/config">API</a>
-                or the <code>tidings</code> command.</p>
-                <form method="post" action="/admin/logout"><input type="hidden" name="nonce" value="\(nonce)">
-                <button type="submit">Log out</button></form>
-                """)
-        response.setCookie(nonceCookie(nonce))
-        return response
-    }
-
-    @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let form = try await FormBody.decode(LoginForm.self, from: request, context: context)
-        let expected = request.cookies[Self.nonceCookie]?.value ?? ""
-        if !expected.isEmpty, constantTimeEquals(Array(expected.utf8), Array((form.nonce ?? "").utf8)),
-            let sessionID = cookie.sessionID(in: request),
-            let principal = try? await services.sessions.principal(forSessionID: sessionID),
-            case .session(let hash) = principal.credential
-        {
-            try await services.sessions.logout(sessionHash: hash)
-        }
-        var response = Response(status: .found, headers: [.location: "/admin/login"])
-        response.setCookie(cookie.clearing)
         return response
     }
 }

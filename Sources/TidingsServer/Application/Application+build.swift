@@ -71,6 +71,11 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     router.get("health") { request, _ in try ok(true, request) }
     let addresses = ClientAddressResolver(trustedProxies: configuration.trustedProxyNetworks)
     LoginPages(services: services, cookie: cookie, addresses: addresses).register(on: router)
+    AdminAssets.register(on: router)
+    let gate = AdminGate(
+        services: services, cookie: cookie, origin: OriginCheck(rootURL: configuration.rootURL), addresses: addresses)
+    router.mount(
+        adminRoutes(services: services, cookie: cookie), gate: gate, renderer: AdminRenderer(), audit: services.audit)
     OptinPage(services: services).register(on: router)
     let authenticator = APIAuthenticator(
         verifier: services.verifier, sessions: services.sessions, cookie: cookie,
@@ -86,6 +91,12 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
         tokenHeaders: TokenHeaders(policy: configuration.tokenPolicy), audit: services.audit,
         requireTwoFactor: configuration.requireTwoFactor)
     return router
+}
+
+/// The admin UI's route table, area by area.
+func adminRoutes(services: AppServices, cookie: SessionCookie) -> [AdminRoute] {
+    DashboardPages(services: services, cookie: cookie).routes + UsersPages(services: services).routes
+        + TokensPages(services: services).routes
 }
 
 /// The authenticated API's route table, area by area.

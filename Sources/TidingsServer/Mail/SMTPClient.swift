@@ -107,7 +107,7 @@ struct SMTPClient: MailSender {
             }
             try await conversation.command("DATA", expecting: [354])
             try await conversation.command(MIMEMessage.dotStuffed(data), expecting: [250], raw: true, name: "message")
-            try? await conversation.command("QUIT", expecting: [221])
+            _ = try? await conversation.command("QUIT", expecting: [221])
         }
     }
 }

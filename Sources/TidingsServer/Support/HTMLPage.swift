@@ -20,27 +20,20 @@ enum HTMLPage {
         return out
     }
 
-    /// A complete page with Tidings' security headers (no inline script anywhere).
+    /// A complete page outside the admin frame (login, setup, public pages), with the admin UI's
+    /// stylesheet and security headers: no inline script or style anywhere.
     static func response(title: String, body: String, status: HTTPResponse.Status = .ok) -> Response {
         let html = """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(escape(title)) · Tidings</title>
-            <style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}
-            label{display:block;margin:.8rem 0 .2rem}input{width:100%;padding:.5rem;box-sizing:border-box}
-            button{margin-top:1rem;padding:.6rem 1.2rem}.error{color:#b00020}code{background:#eee;padding:0 .2rem}</style>
-            </head><body><main>
+            <link rel="stylesheet" href="/admin/static/tidings.css">
+            </head><body><main id="main" class="narrow">
             \(body)
             </main></body></html>
             """
-        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8"]
-        headers[.contentSecurityPolicy] =
-            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
-        headers[.xContentTypeOptions] = "nosniff"
-        headers[.referrerPolicy] = "same-origin"
-        headers[.cacheControl] = "no-store"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+        return AdminRenderer.html(html, status: status)
     }
 
     static func notFound() -> Response {

@@ -1,0 +1,298 @@
+import Foundation
+import HTTPTypes
+import Testing
+import TidingsCore
+import TidingsTestSupport
+
+@testable import TidingsServer
+
+/// The admin UI over HTTP: the gate in front of every page (session, CSRF, origin, permission),
+/// the headers every page carries, and the users and tokens pages. The browser walk is in
+/// Tests/Browser; these are the edges a browser would not send.
+@Suite struct AdminPagesTests {
+    /// A signed-in browser: its cookie, and the CSRF token its pages carry.
+    struct Browser {
+        let app: TestApp
+        let cookie: String
+        let csrf: String
+
+        static func signIn(_ app: TestApp, as username: String) async throws -> Browser {
+            let session = try await app.sessionID(username)
+            let home = try await app.request(.get, "/admin", headers: [.cookie: "session=\(session)"])
+            let csrf = try #require(
+                home.body.components(separatedBy: "name=\"_csrf\" value=\"").dropFirst().first?.prefix { $0 != "\"" })
+            return Browser(app: app, cookie: "session=\(session)", csrf: String(csrf))
+        }
+
+        func get(_ path: String) async throws -> TestResult {
+            try await app.request(.get, path, headers: [.cookie: cookie])
+        }
+
+        /// A form post from our own origin; `csrf: nil` leaves the token out.
+        func post(
+            _ path: String, _ fields: [(String, String)], csrf: String? = "", origin: String = "http://127.0.0.1:9000"
+        )
+            async throws -> TestResult
+        {
+            var all = fields
+            if let csrf { all.append(("_csrf", csrf.isEmpty ? self.csrf : csrf)) }
+            let body = all.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+                .joined(separator: "&")
+            return try await app.request(
+                .post, path,
+                headers: [.cookie: cookie, .origin: origin, .contentType: "application/x-www-form-urlencoded"],
+                body: body)
+        }
+    }
+
+    @Test("signed out: every admin page sends you to the login form, keeping where you were going")
+    func signedOut() async throws {
+        try await TestApp.run(.sqlite) { app in
+            for path in ["/admin", "/admin/users?page=2", "/admin/users/1/tokens", "/admin/nowhere"] {
+                let response = try await app.request(.get, path)
+                #expect(response.status == .seeOther, "\(path)")
+                let location = try #require(response.headers[.location])
+                #expect(location.hasPrefix("/admin/login?next="))
+                #expect(location.removingPercentEncoding == "/admin/login?next=\(path)")
+            }
+            let post = try await app.request(.post, "/admin/users/new", body: "username=x")
+            #expect(post.status == .seeOther)
+            #expect(try await app.services.users.users().isEmpty)
+        }
+    }
+
+    @Test("every page carries a strict CSP, nosniff, a referrer policy and no-store; assets are served")
+    func headers() async throws {
+        try await TestApp.run(.sqlite) { app in
+            try await app.makeLoginUser("alice")
+            let browser = try await Browser.signIn(app, as: "alice")
+            for path in ["/admin", "/admin/users", "/admin/users/new", "/admin/nowhere"] {
+                let page = try await browser.get(path)
+                let policy = try #require(page.headers[.contentSecurityPolicy], "\(path)")
+                #expect(policy.contains("script-src 'self';"))
+                #expect(policy.contains("style-src 'self';"))
+                #expect(policy.contains("frame-ancestors 'none'"))
+                #expect(!policy.contains("unsafe-inline"))
+                #expect(page.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+                #expect(page.headers[HTTPField.Name("Referrer-Policy")!] == "same-origin")
+                #expect(page.headers[.cacheControl] == "no-store")
+                #expect(
+                    !page.body.contains("<script>") && !page.body.contains(" style=") && !page.body.contains("onclick"))
+                // Every form carries the CSRF token; every visible input has a label.
+                let forms = page.body.components(separatedBy: "<form").count - 1
+                #expect(page.body.components(separatedBy: "name=\"_csrf\"").count - 1 == forms, "\(path)")
+                for id in Self.inputIDs(page.body) { #expect(page.body.contains("for=\"\(id)\""), "\(path) #\(id)") }
+            }
+            #expect(try await browser.get("/admin/nowhere").status == .notFound)
+            let css = try await app.request(.get, "/admin/static/tidings.css")
+            #expect(css.status == .ok && css.headers[.contentType]?.hasPrefix("text/css") == true)
+            #expect(css.body.contains(":focus-visible"))
+            let js = try await app.request(.get, "/admin/static/tidings.js")
+            #expect(js.status == .ok && js.body.contains("data-copy"))
+        }
+    }
+
+    /// The ids of the inputs, selects and textareas a person fills in.
+    static func inputIDs(_ html: String) -> [String] {
+        html.components(separatedBy: " id=\"").dropFirst().compactMap { rest -> String? in
+            let id = String(rest.prefix { $0 != "\"" })
+            let before = html.components(separatedBy: " id=\"\(id)\"").first ?? ""
+            let tag = before.components(separatedBy: "<").last ?? ""
+            return ["input", "select", "textarea"].contains { tag.hasPrefix($0) } ? id : nil
+        }
+    }
+
+    @Test(
+        "a form without the session's CSRF token, or from another origin, changes nothing",
+        arguments: TestBackend.enabled)
+    func csrf(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            try await app.makeLoginUser("alice")
+            let browser = try await Browser.signIn(app, as: "alice")
+            let fields = [("type", "api"), ("username", "forged"), ("user_role_id", "1")]
+            let missing = try await browser.post("/admin/users/new", fields, csrf: nil)
+            #expect(missing.status == .forbidden)
+            #expect(missing.body.contains("This form has expired"))
+            let other = try await Browser.signIn(app, as: "alice")  // another session's token
+            #expect(other.csrf != browser.csrf)
+            #expect(try await browser.post("/admin/users/new", fields, csrf: other.csrf).status == .forbidden)
+            let crossSite = try await browser.post("/admin/users/new", fields, origin: "https://evil.example")
+            #expect(crossSite.status == .forbidden)
+            #expect(try await app.services.users.users().map(\.username) == ["alice"])
+            // The same form with the token works.
+            #expect(try await browser.post("/admin/users/new", fields).status == .ok)
+            #expect(try await app.services.users.users().map(\.username).sorted() == ["alice", "forged"])
+            // Logging out ends the session on the server: its cookie opens nothing afterwards.
+            #expect(try await browser.post("/admin/logout", []).status == .seeOther)
+            #expect(try await browser.get("/admin").status == .seeOther)
+        }
+    }
+
+    @Test("a narrow role sees no Users link and gets a 403 page, not the data", arguments: TestBackend.enabled)
+    func permissions(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let role = try await app.services.roles.createUserRole(name: "readers", permissions: ["lists:get_all"])
+            try await app.makeLoginUser("reader", role: role.id)
+            let (shop, _) = try await app.makeAPIUser("shop")
+            let browser = try await Browser.signIn(app, as: "reader")
+            let home = try await browser.get("/admin")
+            #expect(!home.body.contains("href=\"/admin/users\""))
+            for path in ["/admin/users", "/admin/users/new", "/admin/users/\(shop.id.rawValue)/tokens"] {
+                let page = try await browser.get(path)
+                #expect(page.status == .forbidden, "\(path)")
+                #expect(!page.body.contains("shop"), "\(path)")
+            }
+            let revoke = try await browser.post("/admin/users/\(shop.id.rawValue)/tokens/revoke-all", [])
+            #expect(revoke.status == .forbidden)
+            #expect(try await app.services.tokens.tokens(of: shop.id).allSatisfy { $0.revokedAt == nil })
+
+            // users:get without users:manage: the list, but no button that would lead to a 403.
+            let viewerRole = try await app.services.roles.createUserRole(name: "viewers", permissions: ["users:get"])
+            try await app.makeLoginUser("viewer", role: viewerRole.id)
+            let viewer = try await Browser.signIn(app, as: "viewer")
+            let users = try await viewer.get("/admin/users")
+            #expect(users.status == .ok && users.body.contains("shop"))
+            #expect(!users.body.contains("/admin/users/new"))
+            let tokens = try await viewer.get("/admin/users/\(shop.id.rawValue)/tokens")
+            #expect(tokens.status == .ok)
+            // No rotate, revoke or create forms: the only form is the header's logout.
+            #expect(tokens.body.components(separatedBy: "<form").count == 2)
+        }
+    }
+
+    @Test("every admin route that needs a permission refuses a user without it, before its handler runs")
+    func everyRouteChecksItsPermission() async throws {
+        try await TestApp.run(.sqlite) { app in
+            let role = try await app.services.roles.createUserRole(name: "nothing", permissions: [])
+            try await app.makeLoginUser("nobody", role: role.id)
+            let (shop, _) = try await app.makeAPIUser("shop")
+            let token = try #require(try await app.services.tokens.tokens(of: shop.id).first)
+            let browser = try await Browser.signIn(app, as: "nobody")
+            let cookie = SessionCookie(secure: false, maxAge: 60)
+            let routes = adminRoutes(services: app.services, cookie: cookie).filter { !$0.anyOf.isEmpty }
+            #expect(routes.count >= 7)
+            for route in routes {
+                let path =
+                    "/admin/"
+                    + route.path.replacingOccurrences(of: ":id", with: "\(shop.id.rawValue)")
+                    .replacingOccurrences(of: ":token_id", with: token.keyID)
+                let response =
+                    route.method == .post ? try await browser.post(path, [("name", "x")]) : try await browser.get(path)
+                #expect(response.status == .forbidden, "\(route.method) \(path)")
+                #expect(response.body.contains("You do not have permission"), "\(path)")
+            }
+            #expect(try await app.services.tokens.tokens(of: shop.id).count == 1)
+        }
+    }
+
+    @Test("the new-user form shows each error at its field and keeps what was typed", arguments: TestBackend.enabled)
+    func newUserErrors(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            try await app.makeLoginUser("alice")
+            let browser = try await Browser.signIn(app, as: "alice")
+            let short = try await browser.post(
+                "/admin/users/new",
+                [
+                    ("type", "user"), ("username", "bob"), ("email", "bob@example.com"), ("password", "short"),
+                    ("user_role_id", "1"),
+                ])
+            #expect(short.status == .badRequest)
+            #expect(short.body.contains("id=\"password-error\""))
+            #expect(short.body.contains("value=\"bob@example.com\""))
+            #expect(!short.body.contains("value=\"short\""))  // a password is never echoed
+            let taken = try await browser.post(
+                "/admin/users/new", [("type", "api"), ("username", "alice"), ("user_role_id", "1")])
+            #expect(taken.status == .badRequest)
+            #expect(taken.body.contains("id=\"username-error\""))
+            let noRole = try await browser.post(
+                "/admin/users/new", [("type", "api"), ("username", "x"), ("user_role_id", "")])
+            #expect(noRole.status == .badRequest && noRole.body.contains("Choose a user role."))
+            let unicode = try await browser.post(
+                "/admin/users/new", [("type", "api"), ("username", "<script>ünï</script>"), ("user_role_id", "1")])
+            #expect(!unicode.body.contains("<script>ünï"))
+            #expect(try await app.services.users.users().map(\.username) == ["alice"])
+
+            // A login user: created, and the list says so.
+            let created = try await browser.post(
+                "/admin/users/new",
+                [
+                    ("type", "user"), ("username", "bob"), ("email", "bob@example.com"), ("password", "long enough pw"),
+                    ("user_role_id", "1"),
+                ])
+            #expect(created.status == .seeOther)
+            let list = try await browser.get(try #require(created.headers[.location]))
+            #expect(list.body.contains("Created the login user bob."))
+        }
+    }
+
+    @Test(
+        "tokens: create with scopes and networks, rotate with grace, revoke; bad input re-renders the form",
+        arguments: TestBackend.enabled)
+    func tokens(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            try await app.makeLoginUser("alice")
+            let (shop, first) = try await app.makeAPIUser("shop")
+            let browser = try await Browser.signIn(app, as: "alice")
+            let path = "/admin/users/\(shop.id.rawValue)/tokens"
+
+            let bad = try await browser.post(path, [("name", "ci"), ("cidrs", "not-a-network")])
+            #expect(bad.status == .badRequest)
+            #expect(bad.body.contains("role=\"alert\""))
+            #expect(bad.body.contains(">not-a-network</textarea>"))
+            let tooLong = try await browser.post(path, [("name", "ci"), ("expires_days", "99999")])
+            #expect(tooLong.status == .badRequest)
+
+            let created = try await browser.post(
+                path,
+                [
+                    ("name", "ci"), ("expires_days", "7"), ("cidrs", "10.0.0.0/8\r\n2001:db8::/32"),
+                    ("scopes", "lists:get_all"),
+                ])
+            #expect(created.status == .ok)
+            let secret = try #require(Self.secret(in: created.body))
+            let token = try #require(try await app.services.tokens.tokens(of: shop.id).first { $0.name == "ci" })
+            #expect(token.scopes == [.listsGetAll])
+            #expect(token.allowedCIDRs == ["10.0.0.0/8", "2001:db8::/32"])
+            #expect(abs((token.expiresAt ?? .distantPast).timeIntervalSinceNow - 7 * 86_400) < 120)
+            #expect(secret.hasPrefix("tdg_"))
+            let listed = try await browser.get(path)
+            #expect(!listed.body.contains(secret) && !listed.body.contains(first))
+            #expect(listed.body.contains("expires soon"))  // 7 days is inside the warning window
+
+            let rotated = try await browser.post("\(path)/\(token.keyID)/rotate", [("grace_seconds", "3600")])
+            #expect(rotated.status == .ok)
+            #expect(rotated.body.contains("previous secret keeps working"))
+            let badGrace = try await browser.post("\(path)/\(token.keyID)/rotate", [("grace_seconds", "99999999")])
+            #expect(badGrace.status == .badRequest)
+            let unknown = try await browser.post("\(path)/\(String(repeating: "A", count: 20))/rotate", [])
+            #expect(unknown.status == .notFound)
+
+            let revoked = try await browser.post("\(path)/\(token.keyID)/revoke", [])
+            #expect(revoked.status == .seeOther)
+            #expect(try await app.services.tokens.token(token.keyID, of: shop.id).revokedAt != nil)
+            let all = try await browser.post("\(path)/revoke-all", [])
+            #expect(all.status == .seeOther)
+            #expect(try await app.services.tokens.tokens(of: shop.id).allSatisfy { $0.revokedAt != nil })
+            let rotateRevoked = try await browser.post("\(path)/\(token.keyID)/rotate", [])
+            #expect(rotateRevoked.status == .badRequest)
+
+            // Not an API user, or no user at all: no tokens page.
+            let alice = try #require(try await app.services.users.users().first { $0.username == "alice" })
+            #expect(try await browser.get("/admin/users/\(alice.id.rawValue)/tokens").status == .notFound)
+            #expect(try await browser.get("/admin/users/987654/tokens").status == .notFound)
+            #expect(try await browser.get("/admin/users/abc/tokens").status == .notFound)
+
+            // Each form action is in the audit log, without the secret.
+            await app.services.audit.flush()
+            let events = try await app.services.stores.audit.auditEvents(AuditQuery(action: "admin.")).items
+            #expect(events.map(\.action).contains("admin.users.tokens.rotate"))
+            #expect(events.allSatisfy { $0.actor.username == "alice" })
+        }
+    }
+
+    static func secret(in html: String) -> String? {
+        html.components(separatedBy: "<code id=\"token-secret\">").dropFirst().first.map {
+            String($0.prefix { $0 != "<" })
+        }
+    }
+}
