@@ -290,6 +290,48 @@ import TidingsTestSupport
         }
     }
 
+    @Test("edit, disable (ends the user's sessions at once), enable and delete a user", arguments: TestBackend.enabled)
+    func editUser(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            try await app.makeLoginUser("alice")
+            let bob = try await app.makeLoginUser("bob")
+            let admin = try await Browser.signIn(app, as: "alice")
+            let bobsBrowser = try await Browser.signIn(app, as: "bob")
+            let path = "/admin/users/\(bob.id.rawValue)"
+
+            let form = try await admin.get("\(path)/edit")
+            #expect(form.status == .ok && form.body.contains("value=\"bob@example.com\""))
+            let bad = try await admin.post(
+                "\(path)/edit", [("username", "bob"), ("email", "not-an-address"), ("user_role_id", "1")])
+            #expect(bad.status == .badRequest && bad.body.contains("id=\"email-error\""))
+            let saved = try await admin.post(
+                "\(path)/edit",
+                [("username", "bob"), ("name", "Bob Builder"), ("email", "b@example.com"), ("user_role_id", "1")])
+            #expect(saved.status == .seeOther)
+            #expect(try await app.services.users.user(bob.id).name == "Bob Builder")
+            #expect(try await bobsBrowser.get("/admin").status == .ok)  // no new password: the session lives
+
+            #expect(try await admin.post("\(path)/status", [("status", "disabled")]).status == .seeOther)
+            #expect(try await app.services.users.user(bob.id).status == .disabled)
+            #expect(try await bobsBrowser.get("/admin").status == .seeOther)  // signed out at once
+            #expect(try await admin.post("\(path)/status", [("status", "enabled")]).status == .seeOther)
+            #expect(try await app.services.users.user(bob.id).status == .enabled)
+
+            let alice = try #require(try await app.services.users.users().first { $0.username == "alice" })
+            #expect(
+                try await admin.post("/admin/users/\(alice.id.rawValue)/status", [("status", "disabled")]).status
+                    == .badRequest)
+            #expect(try await admin.post("/admin/users/\(alice.id.rawValue)/delete", []).status == .badRequest)
+
+            let confirm = try await admin.get("\(path)/delete")
+            #expect(confirm.status == .ok && confirm.body.contains("Delete bob?"))
+            #expect(try await app.services.users.users().count == 2)  // asking changes nothing
+            #expect(try await admin.post("\(path)/delete", []).status == .seeOther)
+            #expect(try await app.services.users.users().map(\.username) == ["alice"])
+            #expect(try await admin.get("\(path)/edit").status == .notFound)
+        }
+    }
+
     static func secret(in html: String) -> String? {
         html.components(separatedBy: "<code id=\"token-secret\">").dropFirst().first.map {
             String($0.prefix { $0 != "<" })

@@ -33,7 +33,9 @@ struct AdminRenderer: Sendable {
     ) -> Response {
         var data = data
         data["csrf"] = frame.csrf
-        let body = library.render(Self.withoutNils(data), withTemplate: template) ?? ""
+        guard let body = library.render(Self.withoutNils(data), withTemplate: template) else {
+            preconditionFailure("no admin template named \(template)")
+        }
         let layout: [String: Any] = [
             "title": title, "body": body, "csrf": frame.csrf, "username": frame.principal.user.username,
             "nav": AdminNavigation.items(for: frame.principal, current: title),

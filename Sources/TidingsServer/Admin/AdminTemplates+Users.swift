@@ -1,6 +1,9 @@
 extension AdminTemplates {
     static var users: [(String, String)] {
-        [("users", usersList), ("user-new", userNew), ("token-issued", tokenIssued)]
+        [
+            ("user-fields", userFields), ("users", usersList), ("user-new", userNew), ("user-edit", userEdit),
+            ("user-delete", userDelete), ("token-issued", tokenIssued),
+        ]
     }
 
     static let usersList = """
@@ -17,7 +20,14 @@ extension AdminTemplates {
         <td>{{role}}{{#listRole}}<br><span class="hint">Lists: {{listRole}}</span>{{/listRole}}</td>
         <td>{{#enabled}}<span class="badge ok">enabled</span>{{/enabled}}{{^enabled}}<span class="badge bad">disabled</span>{{/enabled}}</td>
         <td>{{lastLogin}}</td>
-        <td>{{#isAPI}}<a href="/admin/users/{{id}}/tokens">Tokens</a>{{/isAPI}}</td>
+        <td>{{#isAPI}}<a href="/admin/users/{{id}}/tokens">Tokens</a> {{/isAPI}}
+        {{#canManage}}<a href="/admin/users/{{id}}/edit" aria-label="Edit {{username}}">Edit</a>
+        {{^isSelf}}<form method="post" action="/admin/users/{{id}}/status" class="inline">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        {{#enabled}}<input type="hidden" name="status" value="disabled"><button type="submit" class="link" aria-label="Disable {{username}}">Disable</button>{{/enabled}}
+        {{^enabled}}<input type="hidden" name="status" value="enabled"><button type="submit" class="link" aria-label="Enable {{username}}">Enable</button>{{/enabled}}
+        </form>
+        <a href="/admin/users/{{id}}/delete" aria-label="Delete {{username}}">Delete</a>{{/isSelf}}{{/canManage}}</td>
         </tr>
         {{/users}}
         </tbody></table></div>
@@ -33,13 +43,30 @@ extension AdminTemplates {
         <label class="choice"><input type="radio" name="type" value="api"{{#isAPI}} checked{{/isAPI}}>
         <span><strong>API user</strong> — a program. It has no password: Tidings generates a token and shows it once.</span></label>
         </fieldset>
+        {{> user-fields}}
+        <p class="actions"><button type="submit">Create user</button> <a href="/admin/users">Cancel</a></p>
+        </form>
+        """
+
+    static let userEdit = """
+        <h1>Edit {{username}}</h1>
+        <form method="post" action="/admin/users/{{id}}/edit" class="card" novalidate>
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <p class="hint">{{#isAPI}}An API user: it has tokens, never a password.{{/isAPI}}{{^isAPI}}A login user. Leave the password empty to keep it; a new one ends the user's sessions.{{/isAPI}}</p>
+        {{> user-fields}}
+        <p class="actions"><button type="submit">Save</button> <a href="/admin/users">Cancel</a></p>
+        </form>
+        """
+
+    /// The fields new and edit share. API users never see password or e-mail fields.
+    static let userFields = """
         <label for="username">Username</label>
         <input id="username" name="username" value="{{username}}" autocomplete="off" required aria-describedby="username-hint{{#errors.username}} username-error{{/errors.username}}">
         <p class="hint" id="username-hint">Letters, digits and <code>._-</code>; the API user's name goes in front of its token.</p>
         {{#errors.username}}<p class="field-error" id="username-error">{{.}}</p>{{/errors.username}}
         <label for="name">Name <span class="hint">(optional)</span></label>
         <input id="name" name="name" value="{{name}}" autocomplete="off">
-        <div data-user-only>
+        <div data-user-only{{#isAPI}} hidden{{/isAPI}}>
         <label for="email">E-mail</label>
         <input id="email" name="email" type="email" value="{{email}}" autocomplete="off"{{#errors.email}} aria-describedby="email-error"{{/errors.email}}>
         {{#errors.email}}<p class="field-error" id="email-error">{{.}}</p>{{/errors.email}}
@@ -52,8 +79,17 @@ extension AdminTemplates {
         {{#errors.user_role_id}}<p class="field-error">{{.}}</p>{{/errors.user_role_id}}
         <label for="list_role_id">List role <span class="hint">(optional)</span></label>
         <select id="list_role_id" name="list_role_id"><option value="">None</option>{{#listRoles}}<option value="{{id}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/listRoles}}</select>
-        <p class="actions"><button type="submit">Create user</button> <a href="/admin/users">Cancel</a></p>
-        </form>
+        {{#errors.list_role_id}}<p class="field-error">{{.}}</p>{{/errors.list_role_id}}
+        """
+
+    static let userDelete = """
+        <h1>Delete {{username}}?</h1>
+        <div class="card">
+        <p>{{#isAPI}}Its tokens stop working at once, everywhere.{{/isAPI}}{{^isAPI}}Its sessions end at once.{{/isAPI}} This cannot be undone.</p>
+        <form method="post" action="/admin/users/{{id}}/delete" class="actions">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <button type="submit" class="danger">Delete {{username}}</button> <a href="/admin/users">Cancel</a>
+        </form></div>
         """
 
     static let tokenIssued = """

@@ -25,6 +25,8 @@ struct UsersPages {
                 "isAPI": user.type == .api, "enabled": user.status == .enabled, "role": access?.role.name ?? "—",
                 "listRole": access?.listRole?.name as Any,
                 "lastLogin": user.type == .api ? "—" : AdminFormat.time(user.loggedInAt),
+                "canManage": context.has(.usersManage), "csrf": context.csrf,
+                "isSelf": user.id == context.principal.user.id,
             ]
         }
         return context.page(
@@ -40,15 +42,8 @@ struct UsersPages {
     private func form(
         _ context: AdminContext, values: [String: String], errors: [String: String], message: String? = nil
     ) async throws -> Response {
-        let selectedRole = Int(values["user_role_id"] ?? "")
-        let selectedListRole = Int(values["list_role_id"] ?? "")
-        let roles = try await services.roles.userRoles().map { role -> [String: Any] in
-            ["id": role.id.rawValue, "name": role.name, "selected": role.id.rawValue == selectedRole]
-        }
-        let listRoles = try await services.roles.listRoles().map { role -> [String: Any] in
-            ["id": role.id.rawValue, "name": role.name, "selected": role.id.rawValue == selectedListRole]
-        }
-        var data: [String: Any] = ["roles": roles, "listRoles": listRoles, "errors": errors]
+        var data = try await UserFormData.roles(services, selected: values)
+        data["errors"] = errors
         for (key, value) in values where key != "password" { data[key] = value }
         data["isAPI"] = values["type"] == "api"
         return context.page(

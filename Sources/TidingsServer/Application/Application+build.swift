@@ -96,7 +96,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
 /// The admin UI's route table, area by area.
 func adminRoutes(services: AppServices, cookie: SessionCookie) -> [AdminRoute] {
     DashboardPages(services: services, cookie: cookie).routes + UsersPages(services: services).routes
-        + TokensPages(services: services).routes
+        + UserEditPages(services: services).routes + TokensPages(services: services).routes
 }
 
 /// The authenticated API's route table, area by area.
