@@ -66,7 +66,7 @@ import TidingsTestSupport
         try await TestApp.run(.sqlite) { app in
             try await app.makeLoginUser("alice")
             let browser = try await Browser.signIn(app, as: "alice")
-            for path in ["/admin", "/admin/users", "/admin/users/new", "/admin/nowhere"] {
+            for path in ["/admin", "/admin/users", "/admin/users/new", "/admin/audit", "/admin/nowhere"] {
                 let page = try await browser.get(path)
                 let policy = try #require(page.headers[.contentSecurityPolicy], "\(path)")
                 #expect(policy.contains("script-src 'self';"))
@@ -79,7 +79,7 @@ import TidingsTestSupport
                 #expect(
                     !page.body.contains("<script>") && !page.body.contains(" style=") && !page.body.contains("onclick"))
                 // Every form carries the CSRF token; every visible input has a label.
-                let forms = page.body.components(separatedBy: "<form").count - 1
+                let forms = page.body.components(separatedBy: "<form method=\"post\"").count - 1
                 #expect(page.body.components(separatedBy: "name=\"_csrf\"").count - 1 == forms, "\(path)")
                 for id in Self.inputIDs(page.body) { #expect(page.body.contains("for=\"\(id)\""), "\(path) #\(id)") }
             }
@@ -329,6 +329,35 @@ import TidingsTestSupport
             #expect(try await admin.post("\(path)/delete", []).status == .seeOther)
             #expect(try await app.services.users.users().map(\.username) == ["alice"])
             #expect(try await admin.get("\(path)/edit").status == .notFound)
+        }
+    }
+
+    @Test("the audit log page filters by actor, action, outcome and day, and links the CSV export")
+    func auditPage() async throws {
+        try await TestApp.run(.sqlite) { app in
+            try await app.makeLoginUser("alice")
+            let (shop, _) = try await app.makeAPIUser("shop")
+            let browser = try await Browser.signIn(app, as: "alice")
+            #expect(
+                try await browser.post("/admin/users/\(shop.id.rawValue)/tokens/revoke-all", []).status == .seeOther)
+            _ = try await browser.post("/admin/users/new", [("type", "api"), ("username", "")])  // a failure
+
+            let all = try await browser.get("/admin/audit")
+            #expect(all.status == .ok)
+            #expect(all.body.contains("admin.users.tokens.revoke-all"))
+            let failures = try await browser.get("/admin/audit?outcome=failure&action=admin.")
+            #expect(failures.body.contains("admin.users.new") && !failures.body.contains("revoke-all"))
+            #expect(failures.body.contains("<option value=\"failure\" selected>"))
+            #expect(failures.body.contains("href=\"/api/audit/export?action=admin.&amp;outcome=failure\""))
+            let nobody = try await browser.get("/admin/audit?actor=nobody")
+            #expect(nobody.body.contains("No events match."))
+            let today = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
+            let byDay = try await browser.get("/admin/audit?from=\(today)&to=\(today)&action=admin.")
+            #expect(byDay.body.contains("revoke-all"))
+            let future = try await browser.get("/admin/audit?from=2999-01-01")
+            #expect(future.body.contains("No events match."))
+            let bad = try await browser.get("/admin/audit?from=yesterday")
+            #expect(bad.status == .badRequest && bad.body.contains("must be a date"))
         }
     }
 

@@ -86,6 +86,7 @@ enum AdminNavigation {
         let areas: [(String, String, [Permission])] = [
             ("Dashboard", "/admin", []),
             ("Users", "/admin/users", [.usersGet]),
+            ("Audit log", "/admin/audit", [.auditGet]),
         ]
         return areas.filter { $0.2.isEmpty || $0.2.contains(where: principal.has) }.map {
             ["label": $0.0, "href": $0.1, "current": $0.0 == current || current.hasPrefix($0.0 + " ")]
