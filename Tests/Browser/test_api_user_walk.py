@@ -82,6 +82,16 @@ class APIUserWalk(unittest.TestCase):
             self.assertEqual(status, 401, body)
             self.assertEqual(body["code"], "token_revoked", body)
 
+        # The audit log shows what just happened; the profile shows this very session.
+        driver.find_element(By.LINK_TEXT, "Audit log").click()
+        fill(driver, {"action": "admin."})
+        submit(driver, "main form[role=search]")
+        self.assertIn("admin.users.tokens.revoke", self.text("tbody"))
+        screenshot(driver, "16-audit-log")
+        driver.find_element(By.LINK_TEXT, "Profile").click()
+        self.assertIn("this session", self.text("tbody"))
+        screenshot(driver, "17-profile")
+
     def test_narrow_role_sees_only_what_it_may(self):
         server = self.server
         admin = ("admin", ADMIN_PASSWORD)

@@ -99,6 +99,19 @@ public final class SessionService: Sendable {
         return principal
     }
 
+    /// A user's live sessions, most recently used first.
+    public func sessions(of userID: UserID) async throws -> [StoredSession] {
+        let now = clock.now()
+        return try await stores.sessions.sessions(userID: userID).filter {
+            $0.expiresAt > now && $0.lastSeenAt.addingTimeInterval(policy.idleLifetime) > now
+        }
+    }
+
+    /// Ends every session of the user but the one with `keeping` (its hash).
+    public func logoutOthers(of userID: UserID, keeping sessionHash: String) async throws {
+        try await stores.sessions.deleteSessions(userID: userID, keeping: sessionHash)
+    }
+
     /// Ends one session server-side.
     public func logout(sessionHash: String) async throws {
         try await stores.sessions.deleteSession(idHash: sessionHash)

@@ -137,6 +137,9 @@ public protocol SessionStore: Sendable {
     func createSession(_ session: StoredSession) async throws
     /// The session with this id hash, or `nil`.
     func session(idHash: String) async throws -> StoredSession?
+    /// A user's sessions (expired ones included until the sweeper removes them), most recently
+    /// used first.
+    func sessions(userID: UserID) async throws -> [StoredSession]
     /// Moves `lastSeenAt` forward (for the idle lifetime).
     func touchSession(idHash: String, at: Date) async throws
     func deleteSession(idHash: String) async throws

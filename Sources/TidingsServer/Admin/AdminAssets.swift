@@ -42,7 +42,7 @@ enum AdminAssets {
         tr:last-child td{border-bottom:0}
         label{display:block;font-weight:600;margin:.9rem 0 .25rem}
         .hint{color:var(--muted);font-size:.9rem;margin:.2rem 0}
-        input[type=text],input[type=email],input[type=password],input[type=number],input:not([type]),select,textarea{
+        input[type=text],input[type=email],input[type=password],input[type=number],input[type=date],input:not([type]),select,textarea{
           width:100%;max-width:32rem;padding:.5rem .6rem;border:1px solid #9aa3b2;border-radius:6px;font:inherit;background:#fff}
         textarea{min-height:5rem}
         fieldset{border:1px solid var(--line);border-radius:8px;margin:1rem 0;padding:.6rem 1rem}

@@ -61,11 +61,10 @@ struct AdminGate: Sendable {
             principal: principal, csrf: csrfToken(sessionHash: hash), parameters: context.parameters,
             clientIP: addresses.address(of: request, peer: context.channel?.remoteAddress)?.description, form: form,
             renderer: renderer, now: services.clock.now())
-        if services.configuration.requireTwoFactor, principal.user.twoFactor == .none {
-            return renderer.problem(
-                .forbidden,
-                "This instance requires two-factor authentication. Enrol with the API (PUT /api/users/\(principal.user.id.rawValue)/twofa) first.",
-                frame: frame)
+        if services.configuration.requireTwoFactor, principal.user.twoFactor == .none,
+            !ProfilePages.allowedBeforeTwoFactor.contains(route.path)
+        {
+            return Response(status: .seeOther, headers: [.location: "/admin/profile/twofa"])
         }
         var response: Response
         if !route.anyOf.isEmpty, !route.anyOf.contains(where: principal.has) {

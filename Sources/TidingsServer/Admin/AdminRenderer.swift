@@ -87,6 +87,7 @@ enum AdminNavigation {
             ("Dashboard", "/admin", []),
             ("Users", "/admin/users", [.usersGet]),
             ("Audit log", "/admin/audit", [.auditGet]),
+            ("Profile", "/admin/profile", []),
         ]
         return areas.filter { $0.2.isEmpty || $0.2.contains(where: principal.has) }.map {
             ["label": $0.0, "href": $0.1, "current": $0.0 == current || current.hasPrefix($0.0 + " ")]

@@ -15,21 +15,32 @@ extension SQLStore: SessionStore {
         }
     }
 
+    private static let sessionColumns: SQLQueryString =
+        "id_hash, user_id, created_at, last_seen_at, expires_at, client_ip, user_agent"
+
+    private static func session(from row: any SQLRow) throws -> StoredSession {
+        StoredSession(
+            idHash: try row.string("id_hash"), userID: UserID(try row.int("user_id")),
+            createdAt: try row.date("created_at"), lastSeenAt: try row.date("last_seen_at"),
+            expiresAt: try row.date("expires_at"), clientIP: try row.optionalString("client_ip"),
+            userAgent: try row.optionalString("user_agent"))
+    }
+
     public func session(idHash: String) async throws -> StoredSession? {
         try await engine.read { database in
-            guard
-                let row = try await database.raw(
-                    """
-                    SELECT id_hash, user_id, created_at, last_seen_at, expires_at, client_ip, user_agent
-                    FROM sessions WHERE id_hash = \(bind: idHash)
-                    """
-                ).first()
-            else { return nil }
-            return StoredSession(
-                idHash: try row.string("id_hash"), userID: UserID(try row.int("user_id")),
-                createdAt: try row.date("created_at"), lastSeenAt: try row.date("last_seen_at"),
-                expiresAt: try row.date("expires_at"), clientIP: try row.optionalString("client_ip"),
-                userAgent: try row.optionalString("user_agent"))
+            try await database.raw("SELECT \(Self.sessionColumns) FROM sessions WHERE id_hash = \(bind: idHash)")
+                .first().map(Self.session(from:))
+        }
+    }
+
+    public func sessions(userID: UserID) async throws -> [StoredSession] {
+        try await engine.read { database in
+            try await database.raw(
+                """
+                SELECT \(Self.sessionColumns) FROM sessions WHERE user_id = \(bind: userID.rawValue)
+                ORDER BY last_seen_at DESC, created_at DESC
+                """
+            ).all().map(Self.session(from:))
         }
     }
 
