@@ -85,6 +85,7 @@ enum AdminNavigation {
     static func items(for principal: Principal, current: String) -> [[String: Any]] {
         let areas: [(String, String, [Permission])] = [
             ("Dashboard", "/admin", []),
+            ("Lists", "/admin/lists", []),
             ("Users", "/admin/users", [.usersGet]),
             ("Audit log", "/admin/audit", [.auditGet]),
             ("Profile", "/admin/profile", []),

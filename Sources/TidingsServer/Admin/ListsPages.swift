@@ -1,0 +1,148 @@
+import Foundation
+import Hummingbird
+import TidingsCore
+
+/// Admin → Lists: the lists the user may see (search, filters, pages), and create, edit and
+/// delete where the user may manage them. `ListService` applies the per-list permissions, as it
+/// does for `/api/lists`.
+struct ListsPages {
+    let services: AppServices
+
+    static let perPage = 20
+
+    var routes: [AdminRoute] {
+        [
+            AdminRoute(.get, "lists", [], list),
+            AdminRoute(.get, "lists/new", [.listsManageAll], newForm),
+            AdminRoute(.post, "lists/new", [.listsManageAll], create),
+            AdminRoute(.get, "lists/:id/edit", [], editForm),
+            AdminRoute(.post, "lists/:id/edit", [], update),
+            AdminRoute(.get, "lists/:id/delete", [], confirmDelete),
+            AdminRoute(.post, "lists/:id/delete", [], delete),
+        ]
+    }
+
+    @Sendable func list(_ request: Request, context: AdminContext) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        let text: (String) -> String = {
+            parameters[$0[...]].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
+        }
+        var query = ListQuery()
+        let search = text("search")
+        query.search = search.isEmpty ? nil : String(search.prefix(200))
+        query.type = ListType(rawValue: text("type"))
+        query.optin = ListOptin(rawValue: text("optin"))
+        query.status = ListStatus(rawValue: text("status"))
+        query.orderBy = .name
+        query.direction = .asc
+        let page = max(1, Int(text("page")) ?? 1)
+        query.page = Pagination(page: page, perPage: Self.perPage)
+        let lists = try await services.lists.lists(query, for: context.principal)
+        let access = context.principal.lists
+        let rows: [[String: Any]] = lists.items.map { list in
+            [
+                "id": list.id.rawValue, "name": list.name, "type": list.type.rawValue, "optin": list.optin.rawValue,
+                "archived": list.status == .archived, "tags": list.tags.joined(separator: ", "),
+                "count": list.subscriberCount,
+                "statuses": list.subscriberStatuses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                    .joined(separator: ", "),
+                "canManage": access.canManage(list.id),
+            ]
+        }
+        let filters = ["search": search, "type": text("type"), "optin": text("optin"), "status": text("status")]
+        let kept = filters.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: AuditPages.unreserved) ?? "")&" }
+            .joined()
+        let pages = max(1, (lists.total + Self.perPage - 1) / Self.perPage)
+        var data: [String: Any] = [
+            "lists": rows, "total": lists.total, "page": page, "pages": pages, "search": search,
+            "canCreate": context.has(.listsManageAll),
+            "selected": Dictionary(uniqueKeysWithValues: filters.map { ("\($0.key)-\($0.value)", true) }),
+        ]
+        if page > 1 { data["previous"] = "/admin/lists?\(kept)page=\(page - 1)" }
+        if page < pages { data["next"] = "/admin/lists?\(kept)page=\(page + 1)" }
+        return context.page(
+            "lists", title: "Lists", data, notice: request.uri.queryParameters["notice"].map(String.init))
+    }
+
+    @Sendable func newForm(_ request: Request, context: AdminContext) async throws -> Response {
+        form(context, id: nil, values: ["type": "private", "optin": "single", "status": "active"], error: nil)
+    }
+
+    private func form(_ context: AdminContext, id: ListID?, values: [String: String], error: String?) -> Response {
+        var data: [String: Any] = values
+        data["selected"] = Dictionary(
+            uniqueKeysWithValues: ["type", "optin", "status"].map { ("\($0)-\(values[$0] ?? "")", true) })
+        if let id { data["id"] = id.rawValue }
+        return context.page(
+            "list-form", title: id == nil ? "Lists · New" : "Lists · Edit", data,
+            status: error == nil ? .ok : .badRequest, error: error)
+    }
+
+    /// The posted form as a draft; an unknown choice is refused rather than defaulted.
+    private func draft(_ context: AdminContext) throws -> (ListDraft, [String: String]) {
+        var values: [String: String] = [:]
+        for name in ["name", "type", "optin", "status", "tags", "description"] { values[name] = context.field(name) }
+        guard let type = ListType(rawValue: values["type"] ?? ""),
+            let optin = ListOptin(rawValue: values["optin"] ?? ""),
+            let status = ListStatus(rawValue: values["status"] ?? "")
+        else { throw TidingsError.badRequest("Choose a type, an opt-in and a status.", code: "invalid_fields") }
+        let tags = (values["tags"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let draft = ListDraft(
+            name: values["name"] ?? "", type: type, optin: optin, status: status, tags: tags,
+            description: values["description"] ?? "")
+        return (draft, values)
+    }
+
+    @Sendable func create(_ request: Request, context: AdminContext) async throws -> Response {
+        do {
+            let (draft, _) = try draft(context)
+            let list = try await services.lists.create(draft)
+            return context.redirect("/admin/lists", notice: "Created the list \(list.name).")
+        } catch let error as TidingsError where error.kind == .badRequest {
+            return form(
+                context, id: nil, values: context.form.reduce(into: [:]) { $0[$1.0] = $1.1 }, error: error.message)
+        }
+    }
+
+    @Sendable func editForm(_ request: Request, context: AdminContext) async throws -> Response {
+        let id = ListID(try context.id())
+        let list = try await services.lists.list(id, for: context.principal)
+        guard context.principal.lists.canManage(id) else { throw TidingsError.listPermissionDenied(.manage, list: id) }
+        return form(
+            context, id: id,
+            values: [
+                "name": list.name, "type": list.type.rawValue, "optin": list.optin.rawValue,
+                "status": list.status.rawValue,
+                "tags": list.tags.joined(separator: ", "), "description": list.description,
+            ], error: nil)
+    }
+
+    @Sendable func update(_ request: Request, context: AdminContext) async throws -> Response {
+        let id = ListID(try context.id())
+        do {
+            let (draft, _) = try draft(context)
+            let list = try await services.lists.update(id, for: context.principal) { _ in draft }
+            return context.redirect("/admin/lists", notice: "Saved the list \(list.name).")
+        } catch let error as TidingsError where error.kind == .badRequest {
+            return form(
+                context, id: id, values: context.form.reduce(into: [:]) { $0[$1.0] = $1.1 }, error: error.message)
+        }
+    }
+
+    @Sendable func confirmDelete(_ request: Request, context: AdminContext) async throws -> Response {
+        let id = ListID(try context.id())
+        let list = try await services.lists.list(id, for: context.principal)
+        guard context.principal.lists.canManage(id) else { throw TidingsError.listPermissionDenied(.manage, list: id) }
+        return context.page(
+            "list-delete", title: "Lists · Delete",
+            ["id": id.rawValue, "name": list.name, "count": list.subscriberCount])
+    }
+
+    @Sendable func delete(_ request: Request, context: AdminContext) async throws -> Response {
+        let id = ListID(try context.id())
+        let list = try await services.lists.list(id, for: context.principal)
+        try await services.lists.delete([id], for: context.principal)
+        return context.redirect("/admin/lists", notice: "Deleted the list \(list.name).")
+    }
+}
