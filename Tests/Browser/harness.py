@@ -14,7 +14,10 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCREENSHOTS = os.path.join(ROOT, "docs", "screenshots")
@@ -133,10 +136,36 @@ def fill(driver, values):
         element.send_keys(value)
 
 
+def follow(driver, element, confirm=False):
+    """Clicks `element` and waits until the next page has replaced this one (accepting the
+    confirmation dialog first when `confirm`), so that nothing reads the old page by mistake."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    if confirm:
+        WebDriverWait(driver, 10).until(expected_conditions.alert_is_present())
+        driver.switch_to.alert.accept()
+    WebDriverWait(driver, 15).until(lambda _: gone(page))
+
+
+def gone(element):
+    """Whether `element`'s page has been replaced. (Chromium's driver sometimes reports a
+    replaced page as "node does not belong to the document" rather than as stale.)"""
+    try:
+        element.is_enabled()
+        return False
+    except WebDriverException:
+        return True
+
+
 def submit(driver, form="main form"):
-    """Clicks the submit button of the first form matching `form` (by default the page's own,
-    not the logout form in the header)."""
-    driver.find_element(By.CSS_SELECTOR, f"{form} button[type=submit]").click()
+    """Submits the first form matching `form` (by default the page's own, not the logout form in
+    the header) with its button, and waits for the answer."""
+    follow(driver, driver.find_element(By.CSS_SELECTOR, f"{form} button[type=submit]"))
+
+
+def link(driver, text, partial=False):
+    """Follows a link by its text."""
+    follow(driver, driver.find_element(By.PARTIAL_LINK_TEXT if partial else By.LINK_TEXT, text))
 
 
 def log_in(driver, url, username, password):
@@ -146,4 +175,4 @@ def log_in(driver, url, username, password):
 
 
 def log_out(driver):
-    driver.find_element(By.CSS_SELECTOR, "header form.logout button[type=submit]").click()
+    follow(driver, driver.find_element(By.CSS_SELECTOR, "header form.logout button[type=submit]"))

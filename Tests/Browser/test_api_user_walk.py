@@ -7,7 +7,7 @@ import unittest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from harness import Server, browser, fill, log_in, screenshot, submit
+from harness import Server, browser, fill, follow, link, log_in, log_out, screenshot, submit
 
 ADMIN_PASSWORD = "a long admin password"
 
@@ -25,11 +25,11 @@ class APIUserWalk(unittest.TestCase):
     def test_create_use_rotate_revoke(self):
         driver, server = self.driver, self.server
         log_in(driver, server.url, "admin", ADMIN_PASSWORD)
-        driver.find_element(By.LINK_TEXT, "Users").click()
+        link(driver, "Users")
         self.assertEqual(self.text("h1"), "Users")
         screenshot(driver, "10-users")
 
-        driver.find_element(By.LINK_TEXT, "New user").click()
+        link(driver, "New user")
         driver.find_element(By.CSS_SELECTOR, "input[name=type][value=api]").click()
         # With JavaScript on, an API user's form has no password or e-mail fields to fill.
         self.assertFalse(driver.find_element(By.ID, "password").is_displayed())
@@ -51,7 +51,7 @@ class APIUserWalk(unittest.TestCase):
             self.assertEqual(status, 200, body)
 
         # The tokens page never shows the secret again.
-        driver.find_element(By.PARTIAL_LINK_TEXT, "go to the tokens").click()
+        link(driver, "go to the tokens", partial=True)
         self.assertEqual(self.text("h1"), "Tokens of shop")
         self.assertNotIn(secret, driver.page_source)
         self.assertIn("active", self.text("tbody"))
@@ -59,7 +59,7 @@ class APIUserWalk(unittest.TestCase):
 
         # Rotate with the default grace: both secrets work, the old one with a warning header.
         Select(driver.find_element(By.CSS_SELECTOR, "select[name=grace_seconds]")).select_by_value("86400")
-        driver.find_element(By.XPATH, "//button[text()='Rotate']").click()
+        follow(driver, driver.find_element(By.XPATH, "//button[text()='Rotate']"))
         self.assertEqual(self.text("h1"), "Token default rotated")
         rotated = self.text("#token-secret")
         self.assertNotEqual(rotated, secret)
@@ -71,9 +71,8 @@ class APIUserWalk(unittest.TestCase):
         self.assertEqual(server.api("/api/lists", ("shop", rotated))[0], 200)
 
         # Revoke: with JavaScript a confirmation comes first; then the API refuses both secrets.
-        driver.find_element(By.PARTIAL_LINK_TEXT, "go to the tokens").click()
-        driver.find_element(By.XPATH, "//button[text()='Revoke']").click()
-        driver.switch_to.alert.accept()
+        link(driver, "go to the tokens", partial=True)
+        follow(driver, driver.find_element(By.XPATH, "//button[text()='Revoke']"), confirm=True)
         self.assertIn("Revoked default", self.text("[role=status]"))
         self.assertIn("revoked", self.text("tbody"))
         screenshot(driver, "15-token-revoked")
@@ -82,13 +81,24 @@ class APIUserWalk(unittest.TestCase):
             self.assertEqual(status, 401, body)
             self.assertEqual(body["code"], "token_revoked", body)
 
+        # A list, made in the UI.
+        link(driver, "Lists")
+        link(driver, "New list")
+        fill(driver, {"name": "Weekly news", "tags": "weekly, news"})
+        Select(driver.find_element(By.ID, "optin")).select_by_value("double")
+        screenshot(driver, "18-new-list")
+        submit(driver)
+        self.assertIn("Created the list Weekly news.", self.text("[role=status]"))
+        self.assertIn("Weekly news", self.text("tbody"))
+        screenshot(driver, "19-lists")
+
         # The audit log shows what just happened; the profile shows this very session.
-        driver.find_element(By.LINK_TEXT, "Audit log").click()
+        link(driver, "Audit log")
         fill(driver, {"action": "admin."})
         submit(driver, "main form[role=search]")
         self.assertIn("admin.users.tokens.revoke", self.text("tbody"))
         screenshot(driver, "16-audit-log")
-        driver.find_element(By.LINK_TEXT, "Profile").click()
+        link(driver, "Profile")
         self.assertIn("this session", self.text("tbody"))
         screenshot(driver, "17-profile")
 
@@ -129,7 +139,7 @@ class APIUserWalk(unittest.TestCase):
         fill(driver, {"username": "setup-bot"})
         submit(driver)
         secret = self.text("#token-secret")
-        driver.find_element(By.CSS_SELECTOR, "header form.logout button").click()
+        log_out(driver)
         return f"token setup-bot:{secret}"
 
     def _role(self, admin, permissions):
