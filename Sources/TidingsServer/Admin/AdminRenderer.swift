@@ -87,6 +87,7 @@ enum AdminNavigation {
             ("Dashboard", "/admin", []),
             ("Lists", "/admin/lists", []),
             ("Users", "/admin/users", [.usersGet]),
+            ("Roles", "/admin/roles", [.rolesGet]),
             ("Audit log", "/admin/audit", [.auditGet]),
             ("Profile", "/admin/profile", []),
         ]

@@ -98,7 +98,7 @@ func adminRoutes(services: AppServices, cookie: SessionCookie) -> [AdminRoute] {
     DashboardPages(services: services, cookie: cookie).routes + UsersPages(services: services).routes
         + UserEditPages(services: services).routes + TokensPages(services: services).routes
         + AuditPages(services: services).routes + ProfilePages(services: services).routes
-        + ListsPages(services: services).routes
+        + ListsPages(services: services).routes + RolesPages(services: services).routes
 }
 
 /// The authenticated API's route table, area by area.
