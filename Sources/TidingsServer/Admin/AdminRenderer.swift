@@ -86,6 +86,7 @@ enum AdminNavigation {
         let areas: [(String, String, [Permission])] = [
             ("Dashboard", "/admin", []),
             ("Lists", "/admin/lists", []),
+            ("Subscribers", "/admin/subscribers", [.subscribersGetAll, .subscribersGet]),
             ("Users", "/admin/users", [.usersGet]),
             ("Roles", "/admin/roles", [.rolesGet]),
             ("Audit log", "/admin/audit", [.auditGet]),

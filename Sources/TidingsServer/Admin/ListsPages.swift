@@ -23,20 +23,16 @@ struct ListsPages {
     }
 
     @Sendable func list(_ request: Request, context: AdminContext) async throws -> Response {
-        let parameters = request.uri.queryParameters
-        let text: (String) -> String = {
-            parameters[$0[...]].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
-        }
+        let filters = AdminFilters(request, path: "/admin/lists", names: ["search", "type", "optin", "status"])
         var query = ListQuery()
-        let search = text("search")
+        let search = filters["search"]
         query.search = search.isEmpty ? nil : String(search.prefix(200))
-        query.type = ListType(rawValue: text("type"))
-        query.optin = ListOptin(rawValue: text("optin"))
-        query.status = ListStatus(rawValue: text("status"))
+        query.type = ListType(rawValue: filters["type"])
+        query.optin = ListOptin(rawValue: filters["optin"])
+        query.status = ListStatus(rawValue: filters["status"])
         query.orderBy = .name
         query.direction = .asc
-        let page = max(1, Int(text("page")) ?? 1)
-        query.page = Pagination(page: page, perPage: Self.perPage)
+        query.page = Pagination(page: filters.page, perPage: Self.perPage)
         let lists = try await services.lists.lists(query, for: context.principal)
         let access = context.principal.lists
         let rows: [[String: Any]] = lists.items.map { list in
@@ -49,18 +45,11 @@ struct ListsPages {
                 "canManage": access.canManage(list.id),
             ]
         }
-        let filters = ["search": search, "type": text("type"), "optin": text("optin"), "status": text("status")]
-        let kept = filters.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
-            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: AuditPages.unreserved) ?? "")&" }
-            .joined()
-        let pages = max(1, (lists.total + Self.perPage - 1) / Self.perPage)
-        var data: [String: Any] = [
-            "lists": rows, "total": lists.total, "page": page, "pages": pages, "search": search,
-            "canCreate": context.has(.listsManageAll),
-            "selected": Dictionary(uniqueKeysWithValues: filters.map { ("\($0.key)-\($0.value)", true) }),
-        ]
-        if page > 1 { data["previous"] = "/admin/lists?\(kept)page=\(page - 1)" }
-        if page < pages { data["next"] = "/admin/lists?\(kept)page=\(page + 1)" }
+        var data = filters.paging(total: lists.total, perPage: Self.perPage)
+        data["lists"] = rows
+        data["search"] = search
+        data["canCreate"] = context.has(.listsManageAll)
+        data["selected"] = Dictionary(uniqueKeysWithValues: filters.values.map { ("\($0.key)-\($0.value)", true) })
         return context.page(
             "lists", title: "Lists", data, notice: request.uri.queryParameters["notice"].map(String.init))
     }
