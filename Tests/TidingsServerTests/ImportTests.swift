@@ -11,11 +11,16 @@ import ZIPFoundation
 @Suite struct ImportTests {
     /// A multipart body with a `params` part and, when given, a `file` part.
     static func upload(params: String?, file: (name: String, bytes: [UInt8])?) -> (HTTPFields, ByteBuffer) {
+        upload(fields: params.map { [("params", $0)] } ?? [], file: file)
+    }
+
+    /// A multipart body with these small parts, then the file part when given.
+    static func upload(fields: [(String, String)], file: (name: String, bytes: [UInt8])?) -> (HTTPFields, ByteBuffer) {
         let boundary = "tidings-test-\(UUID().uuidString)"
         var body = ByteBuffer()
-        if let params {
+        for (name, value) in fields {
             body.writeString(
-                "--\(boundary)\r\nContent-Disposition: form-data; name=\"params\"\r\n\r\n\(params)\r\n")
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
         }
         if let file {
             body.writeString(

@@ -55,20 +55,33 @@ struct ImportController {
     /// Checks in listmonk's order: an import already running, the parameters, the lists the
     /// caller may manage, mode, status, delimiter, then the file.
     @Sendable func start(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let (status, name) = try await Self.begin(request, services: services) { upload in
+            try Self.options(upload.params, for: context.principal)
+        }
+        context.audit?.target = ("import", name)
+        return try ok(StatusJSON(status), request)
+    }
+
+    /// Receives an upload and starts importing it, with the options `options` reads from the
+    /// upload's fields (and may refuse). Nothing is left behind when anything fails. Shared by
+    /// the API and the admin page; answers the status and the file's name.
+    static func begin(
+        _ request: Request, services: AppServices, options: (Upload) throws -> ImportOptions
+    ) async throws -> (ImportStatus, String) {
         let importer = services.importer
         try importer.reserve(name: "")
         var upload: Upload?
         do {
-            upload = try await Upload.receive(request, into: services.configuration.dataDirectory)
-            let options = try Self.options(upload?.params, for: context.principal)
-            guard let received = upload, let file = received.file else {
+            let received = try await Upload.receive(request, into: services.configuration.dataDirectory)
+            upload = received
+            let options = try options(received)
+            guard let file = received.file else {
                 throw TidingsError.badRequest("Invalid file: http: no such file", code: "invalid_file")
             }
             let csv = try Self.csv(from: file, named: received.fileName)
             if csv != file { try? FileManager.default.removeItem(at: file) }
             importer.start(file: csv, name: received.fileName, options: options)
-            context.audit?.target = ("import", received.fileName)
-            return try ok(StatusJSON(importer.status), request)
+            return (importer.status, received.fileName)
         } catch {
             importer.release()
             if let file = upload?.file { try? FileManager.default.removeItem(at: file) }
@@ -140,9 +153,13 @@ struct ImportController {
 /// A multipart upload read as it streams in: the small `params` part kept in memory, the `file`
 /// part written to a file in the data directory.
 struct Upload {
-    var params: String?
+    /// The small parts (everything but `file`), in order.
+    var fields: [(String, String)] = []
     var file: URL?
     var fileName = ""
+
+    /// listmonk's `params` part: the import's parameters as JSON.
+    var params: String? { fields.first { $0.0 == "params" }?.1 }
 
     static func receive(_ request: Request, into dataDirectory: String) async throws -> Upload {
         guard let contentType = request.headers[.contentType],
@@ -174,7 +191,7 @@ struct Upload {
             throw TidingsError.badRequest("Invalid file: the multipart body is malformed", code: "invalid_file")
         }
         receiver.closeFile()
-        return Upload(params: receiver.params, file: receiver.file, fileName: receiver.fileName)
+        return Upload(fields: receiver.fields, file: receiver.file, fileName: receiver.fileName)
     }
 
     /// Removes uploads left behind by a process that was killed mid-import (older than `age`
@@ -210,12 +227,13 @@ struct Upload {
     /// The parser's callbacks' state, for one request (the parser calls it synchronously).
     private final class Receiver {
         let directory: URL
-        var params: String?
+        var fields: [(String, String)] = []
         var file: URL?
         var fileName = ""
         var error: TidingsError?
         private var part: String?
-        private var paramBytes: [UInt8] = []
+        private var fieldBytes: [UInt8] = []
+        private var fieldTotal = 0
         private var handle: FileHandle?
 
         init(directory: URL) { self.directory = directory }
@@ -237,22 +255,27 @@ struct Upload {
 
         func body(_ buffer: inout ByteBuffer) {
             switch part {
-            case "params":
-                guard paramBytes.count + buffer.readableBytes <= 64 * 1024 else {
+            case "file":
+                handle?.write(Data(buffer.readableBytesView))
+            case .some:
+                fieldTotal += buffer.readableBytes
+                guard fieldTotal <= 64 * 1024 else {
                     error = TidingsError.badRequest("Invalid params: larger than 64 KiB", code: "invalid_params")
                     return
                 }
-                paramBytes += buffer.readableBytesView
-            case "file":
-                handle?.write(Data(buffer.readableBytesView))
-            default:
+                fieldBytes += buffer.readableBytesView
+            case nil:
                 break
             }
         }
 
         func partComplete() {
-            if part == "params" { params = String(decoding: paramBytes, as: UTF8.self) }
-            if part == "file" { closeFile() }
+            if part == "file" {
+                closeFile()
+            } else if let part {
+                fields.append((part, String(decoding: fieldBytes, as: UTF8.self)))
+            }
+            fieldBytes = []
             part = nil
         }
 

@@ -101,8 +101,26 @@ enum AdminAssets {
         document.addEventListener("change", function (event) {
           if (event.target.name === "type") syncUserType();
         });
+        function followImport() {
+          var box = document.querySelector("[data-import-status]");
+          if (!box || ["importing", "stopping"].indexOf(box.getAttribute("data-state")) < 0) return;
+          var timer = setInterval(function () {
+            Promise.all([
+              fetch("/api/import/subscribers", { credentials: "same-origin" }).then(function (r) { return r.json(); }),
+              fetch("/api/import/subscribers/logs", { credentials: "same-origin" }).then(function (r) { return r.json(); })
+            ]).then(function (answers) {
+              var status = answers[0].data, log = answers[1].data;
+              document.getElementById("import-imported").textContent = status.imported;
+              document.getElementById("import-total").textContent = status.total;
+              document.getElementById("import-state").textContent = status.status;
+              document.getElementById("import-log").textContent = log;
+              if (["importing", "stopping"].indexOf(status.status) < 0) { clearInterval(timer); location.reload(); }
+            }).catch(function () { clearInterval(timer); });
+          }, 1000);
+        }
         document.addEventListener("DOMContentLoaded", function () {
           syncUserType();
+          followImport();
           document.querySelectorAll("[data-copy]").forEach(function (button) { button.hidden = !navigator.clipboard; });
         });
         """

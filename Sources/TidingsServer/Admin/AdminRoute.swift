@@ -15,11 +15,18 @@ struct AdminRoute: Sendable {
     /// The permissions of which the signed-in user needs at least one; empty: any signed-in user.
     let anyOf: [Permission]
     let handler: Handler
+    /// A file upload: the gate checks the origin but leaves the body to the handler, which must
+    /// check the CSRF token among the parts it reads (`AdminContext.isValidCSRF`).
+    let multipart: Bool
 
-    init(_ method: HTTPRequest.Method, _ path: String, _ anyOf: [Permission], _ handler: @escaping Handler) {
+    init(
+        _ method: HTTPRequest.Method, _ path: String, _ anyOf: [Permission], multipart: Bool = false,
+        _ handler: @escaping Handler
+    ) {
         self.method = method
         self.path = path
         self.anyOf = anyOf
+        self.multipart = multipart
         self.handler = handler
     }
 
@@ -57,6 +64,10 @@ struct AdminContext: Sendable {
     }
 
     func has(_ permission: Permission) -> Bool { principal.has(permission) }
+
+    /// Whether `presented` is this session's CSRF token (constant time). The gate checks it for
+    /// ordinary forms; a multipart handler checks it itself.
+    func isValidCSRF(_ presented: String) -> Bool { constantTimeEquals(Array(csrf.utf8), Array(presented.utf8)) }
 
     /// `template` in the admin frame.
     func page(

@@ -9,7 +9,8 @@ extension AdminTemplates {
     static let subscribersPage = """
         <h1>Subscribers</h1>
         <p class="actions">{{#canManage}}<a class="button" href="/admin/subscribers/new">New subscriber</a>{{/canManage}}
-        <a class="button secondary" href="{{export}}">Export CSV</a></p>
+        <a class="button secondary" href="{{export}}">Export CSV</a>
+        {{#canImport}}<a class="button secondary" href="/admin/subscribers/import">Import</a>{{/canImport}}</p>
         <form method="get" action="/admin/subscribers" class="card" role="search">
         <label for="search">E-mail or name contains</label><input id="search" name="search" value="{{filters.search}}">
         <div class="actions">

@@ -5,7 +5,7 @@ enum AdminTemplates {
     static var all: [(String, String)] {
         [
             ("head", head), ("layout", layout), ("bare", bare), ("problem", problem), ("dashboard", dashboard),
-        ] + users + tokens + audit + profile + lists + roles + subscribers
+        ] + users + tokens + audit + profile + lists + roles + subscribers + imports
     }
 
     /// The document head every page shares.

@@ -58,6 +58,7 @@ struct SubscribersPages {
         data["lists"] = try await visibleLists(context, selected: Set(requested))
         data["canManage"] = manage
         data["canQuery"] = context.has(.subscribersSQLQuery)
+        data["canImport"] = context.has(.subscribersImport)
         data["statusSelected"] = [filters["subscription_status"]: true]
         data["export"] = filters.link("/api/subscribers/export")
         return context.page(

@@ -99,7 +99,7 @@ func adminRoutes(services: AppServices, cookie: SessionCookie) -> [AdminRoute] {
         + UserEditPages(services: services).routes + TokensPages(services: services).routes
         + AuditPages(services: services).routes + ProfilePages(services: services).routes
         + ListsPages(services: services).routes + RolesPages(services: services).routes
-        + SubscribersPages(services: services).routes
+        + SubscribersPages(services: services).routes + ImportPages(services: services).routes
 }
 
 /// The authenticated API's route table, area by area.
