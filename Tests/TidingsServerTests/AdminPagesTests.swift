@@ -50,7 +50,9 @@ import TidingsTestSupport
     @Test("signed out: every admin page sends you to the login form, keeping where you were going")
     func signedOut() async throws {
         try await TestApp.run(.sqlite) { app in
-            for path in ["/admin", "/admin/users?page=2", "/admin/users/1/tokens", "/admin/nowhere"] {
+            for path in [
+                "/admin", "/admin/users?page=2", "/admin/users/1/tokens", "/admin/nowhere", "/admin/lists/5/x",
+            ] {
                 let response = try await app.request(.get, path)
                 #expect(response.status == .seeOther, "\(path)")
                 let location = try #require(response.headers[.location])
@@ -91,7 +93,11 @@ import TidingsTestSupport
                 #expect(page.body.components(separatedBy: "name=\"_csrf\"").count - 1 == forms, "\(path)")
                 for id in Self.inputIDs(page.body) { #expect(page.body.contains("for=\"\(id)\""), "\(path) #\(id)") }
             }
-            #expect(try await browser.get("/admin/nowhere").status == .notFound)
+            for path in ["/admin/nowhere", "/admin/lists/5", "/admin/users/1/tokens/x/y"] {
+                let missing = try await browser.get(path)
+                #expect(missing.status == .notFound, "\(path)")
+                #expect(missing.body.contains("There is no such page"), "\(path)")
+            }
             let css = try await app.request(.get, "/admin/static/tidings.css")
             #expect(css.status == .ok && css.headers[.contentType]?.hasPrefix("text/css") == true)
             #expect(css.body.contains(":focus-visible"))

@@ -114,7 +114,7 @@ enum AdminAssets {
               document.getElementById("import-total").textContent = status.total;
               document.getElementById("import-state").textContent = status.status;
               document.getElementById("import-log").textContent = log;
-              if (["importing", "stopping"].indexOf(status.status) < 0) { clearInterval(timer); location.reload(); }
+              if (["importing", "stopping"].indexOf(status.status) < 0) { clearInterval(timer); location.href = location.pathname; }
             }).catch(function () { clearInterval(timer); });
           }, 1000);
         }

@@ -11,9 +11,14 @@ struct DashboardPages {
         [
             AdminRoute(.get, "", [], dashboard),
             AdminRoute(.post, "logout", [], logout),
-            AdminRoute(.get, "**", [], notFound),
+            AdminRoute(.get, "**", [], Self.notFound),
         ]
     }
+
+    /// What any unknown `/admin/…` page answers, through the gate: the login form when signed
+    /// out, else a framed 404. (The router cannot always fall back to `**`: `/admin/lists/5`
+    /// goes down `lists/:id/…` and stops there, so `AdminNotFoundMiddleware` sends it here.)
+    static let notFoundRoute = AdminRoute(.get, "**", [], notFound)
 
     @Sendable func dashboard(_ request: Request, context: AdminContext) async throws -> Response {
         context.page(
@@ -34,9 +39,32 @@ struct DashboardPages {
         return response
     }
 
-    @Sendable func notFound(_ request: Request, context: AdminContext) async throws -> Response {
+    @Sendable static func notFound(_ request: Request, context: AdminContext) async throws -> Response {
         context.page(
             "problem", title: "Not found", ["message": "There is no such page (yet) in the admin area."],
             status: .notFound)
+    }
+}
+
+/// Unknown pages under `/admin/` get the admin area's answer (login redirect or framed 404)
+/// rather than the router's bare one.
+struct AdminNotFoundMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let gate: AdminGate
+    let renderer: AdminRenderer
+    let audit: AuditLog
+
+    func handle(
+        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError
+            where error.status == .notFound && request.method == .get
+            && request.uri.path.hasPrefix("/admin/")
+        {
+            return try await gate.run(
+                DashboardPages.notFoundRoute, request: request, context: context, renderer: renderer, audit: audit)
+        }
     }
 }

@@ -66,16 +66,17 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     let configuration = services.configuration
     let cookie = SessionCookie(secure: configuration.usesHTTPS, maxAge: Int(configuration.sessionAbsoluteLifetime))
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: ErrorMiddleware())
-    router.add(middleware: NULInURLMiddleware())
-    router.get("health") { request, _ in try ok(true, request) }
     let addresses = ClientAddressResolver(trustedProxies: configuration.trustedProxyNetworks)
-    LoginPages(services: services, cookie: cookie, addresses: addresses).register(on: router)
-    AdminAssets.register(on: router)
     let gate = AdminGate(
         services: services, cookie: cookie, origin: OriginCheck(rootURL: configuration.rootURL), addresses: addresses)
-    router.mount(
-        adminRoutes(services: services, cookie: cookie), gate: gate, renderer: AdminRenderer(), audit: services.audit)
+    let renderer = AdminRenderer()
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: NULInURLMiddleware())
+    router.add(middleware: AdminNotFoundMiddleware(gate: gate, renderer: renderer, audit: services.audit))
+    router.get("health") { request, _ in try ok(true, request) }
+    LoginPages(services: services, cookie: cookie, addresses: addresses).register(on: router)
+    AdminAssets.register(on: router)
+    router.mount(adminRoutes(services: services, cookie: cookie), gate: gate, renderer: renderer, audit: services.audit)
     OptinPage(services: services).register(on: router)
     let authenticator = APIAuthenticator(
         verifier: services.verifier, sessions: services.sessions, cookie: cookie,
