@@ -8,12 +8,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=/usr/bin/python3
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v zbarimg >/dev/null \
     || ! "$PYTHON" -c 'import selenium' 2>/dev/null; then
-    echo "== installing Chromium, its driver and Selenium from Debian's packages"
+    echo "== installing Chromium, its driver, Selenium and zbar (a QR decoder) from Debian's packages"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq chromium chromium-driver python3-selenium >/dev/null
+    apt-get install -y -qq chromium chromium-driver python3-selenium zbar-tools >/dev/null
 fi
 
 export TIDINGS_BIN="${TIDINGS_BIN:-$(swift build --show-bin-path)/tidings}"

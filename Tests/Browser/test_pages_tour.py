@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import os
 import struct
+import subprocess
 import tempfile
 import time
 import unittest
@@ -48,6 +49,13 @@ class PagesTour(unittest.TestCase):
         self.assertTrue(driver.find_element(By.PARTIAL_LINK_TEXT, "Open in authenticator").get_attribute("href")
                         .startswith("otpauth://totp/"))
         screenshot(driver, "30-totp-enrol")
+        # The QR code is real: zbar reads the otpauth:// link back from the rendered page.
+        link_url = driver.find_element(By.PARTIAL_LINK_TEXT, "Open in authenticator").get_attribute("href")
+        with tempfile.NamedTemporaryFile(suffix=".png", delete=False) as image:
+            driver.find_element(By.ID, "totp-qr").screenshot(image.name)
+        self.addCleanup(os.unlink, image.name)
+        decoded = subprocess.run(["zbarimg", "--quiet", "--raw", image.name], capture_output=True, text=True)
+        self.assertEqual(decoded.stdout.strip(), link_url, decoded.stderr)
         fill(driver, {"code": totp(secret)})
         submit(driver)
         self.assertIn("Two-factor authentication is on.", self.text("[role=status]"))

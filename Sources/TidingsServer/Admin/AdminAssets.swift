@@ -69,6 +69,7 @@ enum AdminAssets {
         .secret code{font-size:1.05rem;padding:.5rem .7rem;background:#10141c;color:#e8f0ff;border-radius:6px;word-break:break-all}
         pre{background:#10141c;color:#e8f0ff;padding:.7rem .9rem;border-radius:6px;overflow-x:auto}
         .warning{background:#fff4d6;border:1px solid #f0cf7a;padding:.6rem .9rem;border-radius:6px}
+        .qr svg{width:232px;height:232px;display:block;margin:.5rem 0}
         [hidden]{display:none!important}
         @media (max-width:40rem){main{margin:1rem auto}th,td{padding:.45rem}.logout{margin-left:0}}
         """

@@ -55,7 +55,8 @@ extension AdminTemplates {
         <h1>Set up two-factor authentication</h1>
         {{#required}}<p class="warning">This instance requires two-factor authentication: set it up to continue.</p>{{/required}}
         <div class="card">
-        <p>1. In your authenticator app, add an account with this key (or open the link on a phone that has the app):</p>
+        <p>1. Scan this code with your authenticator app, or add an account with the key below (or open the link on a phone that has the app):</p>
+        {{#qr}}<div class="qr" id="totp-qr" role="img" aria-label="QR code of the otpauth link">{{{qr}}}</div>{{/qr}}
         <div class="secret"><code id="totp-secret">{{secret}}</code> <button type="button" class="secondary" data-copy="totp-secret" hidden>Copy</button></div>
         <p><a href="{{url}}">Open in authenticator app</a></p>
         <p class="hint">Time-based, 6 digits, 30 seconds, SHA-1: every common app's default.</p>

@@ -110,7 +110,7 @@ struct ProfilePages {
         return context.page(
             "twofa-enrol", title: "Profile · Two-factor",
             [
-                "secret": chosen, "url": url,
+                "secret": chosen, "url": url, "qr": QRCode(bytes: Array(url.utf8))?.svg as Any,
                 "required": services.configuration.requireTwoFactor,
             ],
             status: error == nil ? .ok : .badRequest, error: error)
