@@ -130,6 +130,23 @@ class PagesTour(unittest.TestCase):
         self.assertIn("Created reader@example.com.", self.text("[role=status]"))
         screenshot(driver, "44-subscribers")
 
+        driver.find_element(By.CSS_SELECTOR, "a[aria-label='Edit reader@example.com']").click()
+        WebDriverWait(driver, 15).until(lambda _: self.text("h1") == "Edit subscriber")
+        self.assertIn("Bengaluru", driver.find_element(By.ID, "attribs").get_attribute("value"))
+        screenshot(driver, "47-subscriber-edit")
+        link(driver, "Subscribers")
+
+        # A user's edit page and the delete confirmation (which works without JavaScript).
+        link(driver, "Users")
+        driver.find_element(By.CSS_SELECTOR, "a[aria-label='Edit admin']").click()
+        WebDriverWait(driver, 15).until(lambda _: self.text("h1") == "Edit admin")
+        screenshot(driver, "48-user-edit")
+        driver.get(url + "/admin/roles")
+        driver.find_element(By.CSS_SELECTOR, "a[aria-label='Delete Editors']").click()
+        WebDriverWait(driver, 15).until(lambda _: self.text("h1").startswith("Delete the role"))
+        screenshot(driver, "49-role-delete")
+        link(driver, "Subscribers")
+
         # An import, followed until it ends (the script polls and reloads).
         link(driver, "Import")
         with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as csv:

@@ -614,6 +614,11 @@ import TidingsTestSupport
 
             let page = try await admin.get("/admin/subscribers?search=reader")
             #expect(page.body.contains("reader@example.com") && !page.body.contains("hidden@example.com"))
+            // The export link carries the same filters and works with the session.
+            #expect(page.body.contains("href=\"/api/subscribers/export?search=reader\""))
+            let export = try await admin.get("/api/subscribers/export?search=reader")
+            #expect(export.status == .ok && export.headers[.contentType]?.hasPrefix("text/csv") == true)
+            #expect(export.body.contains("reader@example.com") && !export.body.contains("hidden@example.com"))
             #expect(page.body.contains("id=\"query\""))
             let sql = try await admin.get(
                 "/admin/subscribers?query=" + "subscribers.attribs->>'city' = 'Bengaluru'".addingPercentEncoding(
