@@ -204,6 +204,11 @@ import TidingsTestSupport
         try await TestApp.run(backend) { app in
             try await app.makeLoginUser("alice")
             let browser = try await Browser.signIn(app, as: "alice")
+            let wrongLogin = try await app.request(
+                .post, "/admin/login",
+                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "tidings_nonce=x"],
+                body: "username=%3Cb%3Ebob&password=nope&nonce=x")
+            #expect(wrongLogin.body.contains("value=\"&lt;b&gt;bob\""))  // typed name kept, escaped
             let short = try await browser.post(
                 "/admin/users/new",
                 [
@@ -256,17 +261,19 @@ import TidingsTestSupport
             let tooLong = try await browser.post(path, [("name", "ci"), ("expires_days", "99999")])
             #expect(tooLong.status == .badRequest)
 
+            let news = try await app.makeList("News")
             let created = try await browser.post(
                 path,
                 [
                     ("name", "ci"), ("expires_days", "7"), ("cidrs", "10.0.0.0/8\r\n2001:db8::/32"),
-                    ("scopes", "lists:get_all"),
+                    ("scopes", "lists:get_all"), ("token_lists", "\(news.id.rawValue)"),
                 ])
             #expect(created.status == .ok)
             let secret = try #require(Self.secret(in: created.body))
             let token = try #require(try await app.services.tokens.tokens(of: shop.id).first { $0.name == "ci" })
             #expect(token.scopes == [.listsGetAll])
             #expect(token.allowedCIDRs == ["10.0.0.0/8", "2001:db8::/32"])
+            #expect(token.lists == [news.id])
             #expect(abs((token.expiresAt ?? .distantPast).timeIntervalSinceNow - 7 * 86_400) < 120)
             #expect(secret.hasPrefix("tdg_"))
             let listed = try await browser.get(path)

@@ -13,7 +13,7 @@ extension AdminTemplates {
         <tr class="{{rowClass}}">
         <td><strong>{{name}}</strong>{{#cidrs}}<br><span class="hint">from {{cidrs}}</span>{{/cidrs}}</td>
         <td><code>{{display}}</code></td>
-        <td>{{scopes}}</td>
+        <td>{{scopes}}{{#listIDs}}<br><span class="hint">only {{listIDs}}</span>{{/listIDs}}</td>
         <td>{{expires}}{{#expiresSoon}} <span class="badge warn">soon</span>{{/expiresSoon}}</td>
         <td>{{lastUsed}}{{#lastUsedAgent}}<br><span class="hint">{{lastUsedAgent}}</span>{{/lastUsedAgent}}</td>
         <td>{{recentIPs}}</td>
@@ -54,6 +54,10 @@ extension AdminTemplates {
         {{#scopeGroups}}<p class="hint"><strong>{{group}}</strong></p>
         {{#permissions}}<label class="choice"><input type="checkbox" name="scopes" value="{{name}}"> <span><code>{{name}}</code></span></label>{{/permissions}}
         {{/scopeGroups}}
+        </fieldset>
+        <fieldset><legend>Lists <span class="hint">(optional: none ticked means all of the user's lists)</span></legend>
+        {{#lists}}<label class="choice"><input type="checkbox" name="token_lists" value="{{id}}"> {{name}}</label>{{/lists}}
+        {{^lists}}<p class="hint">No lists yet.</p>{{/lists}}
         </fieldset>
         <p class="actions"><button type="submit">Create token</button></p>
         </form>

@@ -75,14 +75,19 @@ struct LoginPages {
         return response
     }
 
-    private func page(next: String, error: String?) async throws -> Response {
+    /// The login or setup form; `username` and `email` refill what was typed (never a password).
+    private func page(
+        next: String, username: String = "", email: String = "", error: String?
+    ) async throws
+        -> Response
+    {
         let nonce = Base62.random(count: 24)
         let setup = try await services.setup.isNeeded()
         var response = HTMLPage.response(
             title: setup ? "Set up Tidings" : "Log in",
             body: setup
-                ? Self.setupForm(next: next, nonce: nonce, error: error)
-                : Self.loginForm(next: next, nonce: nonce, error: error))
+                ? Self.setupForm(next: next, nonce: nonce, username: username, email: email, error: error)
+                : Self.loginForm(next: next, nonce: nonce, username: username, error: error))
         response.setCookie(nonceCookie(nonce))
         return response
     }
@@ -91,21 +96,25 @@ struct LoginPages {
         error.map { "<p class=\"error\" role=\"alert\">\(HTMLPage.escape($0))</p>" } ?? ""
     }
 
-    static func loginForm(next: String, nonce: String, error: String?) -> String {
+    static func loginForm(next: String, nonce: String, username: String = "", error: String?) -> String {
         """
         <h1>Log in to Tidings</h1>
         \(errorBlock(error))
         <form method="post" action="/admin/login">
         <input type="hidden" name="nonce" value="\(nonce)">
         <input type="hidden" name="next" value="\(HTMLPage.escape(next))">
-        <label for="username">Username</label><input id="username" name="username" autocomplete="username" required autofocus>
+        <label for="username">Username</label><input id="username" name="username" value="\(HTMLPage.escape(username))" autocomplete="username" required autofocus>
         <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
         <button type="submit">Log in</button>
         </form>
         """
     }
 
-    static func setupForm(next: String, nonce: String, error: String?) -> String {
+    static func setupForm(
+        next: String, nonce: String, username: String = "", email: String = "", error: String?
+    )
+        -> String
+    {
         """
         <h1>Set up Tidings</h1>
         <p>Create the first Super Admin. Enter the one-time setup code that the server printed to its log.</p>
@@ -114,8 +123,8 @@ struct LoginPages {
         <input type="hidden" name="nonce" value="\(nonce)">
         <input type="hidden" name="next" value="\(HTMLPage.escape(next))">
         <label for="setup_code">Setup code</label><input id="setup_code" name="setup_code" autocomplete="off" required autofocus>
-        <label for="username">Username</label><input id="username" name="username" autocomplete="username" required>
-        <label for="email">E-mail</label><input id="email" name="email" type="email" autocomplete="email" required>
+        <label for="username">Username</label><input id="username" name="username" value="\(HTMLPage.escape(username))" autocomplete="username" required>
+        <label for="email">E-mail</label><input id="email" name="email" type="email" value="\(HTMLPage.escape(email))" autocomplete="email" required>
         <label for="password">Password (at least 8 characters)</label><input id="password" name="password" type="password" autocomplete="new-password" minlength="8" required>
         <label for="password2">Repeat the password</label><input id="password2" name="password2" type="password" autocomplete="new-password" minlength="8" required>
         <button type="submit">Create the Super Admin</button>
@@ -128,7 +137,9 @@ struct LoginPages {
         let next = Self.sanitizedNext(form.next)
         let expected = request.cookies[Self.nonceCookie]?.value ?? ""
         guard !expected.isEmpty, constantTimeEquals(Array(expected.utf8), Array((form.nonce ?? "").utf8)) else {
-            return try await page(next: next, error: "The form expired. Please try again.")
+            return try await page(
+                next: next, username: form.username ?? "", email: form.email ?? "",
+                error: "The form expired. Please try again.")
         }
         let userAgent = request.headers[.userAgent]
         let address = addresses.address(of: request, peer: context.channel?.remoteAddress)
@@ -143,7 +154,9 @@ struct LoginPages {
         do {
             if setup {
                 guard form.password == form.password2 else {
-                    return try await page(next: next, error: "The passwords do not match.")
+                    return try await page(
+                        next: next, username: form.username ?? "", email: form.email ?? "",
+                        error: "The passwords do not match.")
                 }
                 let user = try await services.setup.complete(
                     code: form.setup_code ?? "", username: form.username ?? "", email: form.email ?? "",
@@ -162,14 +175,16 @@ struct LoginPages {
         } catch let error as TidingsError {
             // Wrong passwords and wrong setup codes count towards the login throttle.
             guard ["invalid_login", "setup_code_invalid"].contains(error.code) else {
-                return try await page(next: next, error: error.message)
+                return try await page(
+                    next: next, username: form.username ?? "", email: form.email ?? "", error: error.message)
             }
             let wait = services.throttle.fail(.login, address: address, username: username, at: services.clock.now())
             recordLogin(
                 setup ? "login.setup" : "login.password", .failure, username: username, code: error.code, request,
                 address)
             if let wait { return try await throttledPage(next: next, wait: wait) }
-            return try await page(next: next, error: error.message)
+            return try await page(
+                next: next, username: form.username ?? "", email: form.email ?? "", error: error.message)
         }
         services.throttle.succeed(.login, address: address, username: username)
         recordLogin(

@@ -40,6 +40,7 @@ struct TokensPages {
             return [
                 "keyID": token.keyID, "userID": user.id.rawValue, "name": token.name, "display": token.display,
                 "scopes": token.scopes.map { $0.map(\.rawValue).joined(separator: ", ") } ?? "all of the user's",
+                "listIDs": token.lists.map { "lists " + $0.map(\.description).joined(separator: ", ") } as Any,
                 "cidrs": token.allowedCIDRs.isEmpty ? nil : token.allowedCIDRs.joined(separator: ", ") as Any,
                 "expires": AdminFormat.time(token.expiresAt), "expiresSoon": soon,
                 "lastUsed": token.lastUsedAt.map { "\(AdminFormat.time($0)) from \(token.lastUsedIP ?? "?")" }
@@ -54,12 +55,19 @@ struct TokensPages {
         let scopeGroups: [[String: Any]] = Permission.catalogue.map { group in
             ["group": group.group, "permissions": group.permissions.map { ["name": $0] }]
         }
+        var listQuery = ListQuery()
+        listQuery.page = Pagination(page: 1, perPage: nil)
+        listQuery.orderBy = .name
+        listQuery.direction = .asc
+        let lists: [[String: Any]] = try await services.lists.lists(listQuery, for: context.principal).items.map {
+            ["id": $0.id.rawValue, "name": $0.name]
+        }
         return context.page(
             "tokens", title: "Users · Tokens",
             [
                 "username": user.username, "userID": user.id.rawValue, "tokens": rows,
                 "hasActive": rows.contains { $0["active"] as? Bool == true }, "canManage": context.has(.usersManage),
-                "scopeGroups": scopeGroups, "form": form,
+                "scopeGroups": scopeGroups, "form": form, "lists": lists,
                 "maxDays": Int(policy.maximumLifetime / 86_400), "defaultDays": Int(policy.defaultLifetime / 86_400),
             ],
             status: error == nil ? .ok : .badRequest, notice: notice, error: error)
@@ -80,12 +88,13 @@ struct TokensPages {
             expiry = .at(context.now.addingTimeInterval(TimeInterval(days) * 86_400))
         }
         let scopes = context.fields("scopes")
+        let lists = context.fields("token_lists").compactMap(Int.init).filter { $0 > 0 }
         do {
             let issued = try await services.tokens.create(
                 for: user.id,
                 TokenService.Request(
                     name: form["name"] ?? "", expiry: expiry, scopes: scopes.isEmpty ? nil : scopes,
-                    allowedCIDRs: cidrs),
+                    lists: lists.isEmpty ? nil : lists, allowedCIDRs: cidrs),
                 by: context.principal)
             return TokenIssuedPage.response(
                 context, services: services, user: user, token: issued.token, secret: issued.secret,
