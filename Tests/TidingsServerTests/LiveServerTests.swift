@@ -144,15 +144,19 @@ import TidingsTestSupport
                 binary: binary, environment: [:], dataDirectory: configuration.dataDirectory)
             defer { server.stop() }
             let connection = try RawHTTPConnection(port: try #require(URL(string: server.baseURL)?.port), timeout: 5)
-            let body = #"{"name":"A"}"#
+            // A route that reads the body before it answers (an API route would answer 401 at once,
+            // racing the body), so the final answer proves the body arrived after the 100.
+            let body = "confirm=true"
             try connection.send(
-                "POST /api/lists HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                "POST /subscription/optin/\(UUID().uuidString.lowercased()) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\n"
                     + "Content-Length: \(body.utf8.count)\r\nExpect: 100-continue\r\n\r\n")
             let interim = connection.receive(until: "\r\n\r\n")
-            #expect(interim.hasPrefix("HTTP/1.1 100 Continue\r\n"), "\(interim)")
+            #expect(interim == "HTTP/1.1 100 Continue\r\n\r\n", "\(interim)")
             try connection.send(body)
-            let final = connection.receive(until: "}")
-            #expect(final.hasPrefix("HTTP/1.1 401"), "\(final)")  // the body was read; no credentials were sent
+            let final = connection.receive(until: "</html>")
+            #expect(final.hasPrefix("HTTP/1.1 404"), "\(final)")
+            #expect(final.contains("Link not valid"))
         }
     }
 }
