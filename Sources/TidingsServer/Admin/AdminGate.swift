@@ -17,10 +17,9 @@ struct AdminGate: Sendable {
     /// needs no storage, differs per session and dies with it.
     func csrfToken(sessionHash: String) -> String { services.secretHasher.hash("admin-csrf:\(sessionHash)") }
 
-    /// Whether `presented` is the CSRF token of `principal`'s session (constant time).
-    func isValidCSRF(_ presented: String, for principal: Principal) -> Bool {
-        guard case .session(let hash) = principal.credential else { return false }
-        return constantTimeEquals(Array(csrfToken(sessionHash: hash).utf8), Array(presented.utf8))
+    /// Whether `presented` is the CSRF token `expected` (constant time).
+    static func matches(_ expected: String, _ presented: String) -> Bool {
+        constantTimeEquals(Array(expected.utf8), Array(presented.utf8))
     }
 
     /// The signed-in user of `request`, if its session is alive.
@@ -41,6 +40,7 @@ struct AdminGate: Sendable {
     ) async throws -> Response {
         guard let principal = await principal(of: request) else { return Self.toLogin(from: request) }
         guard case .session(let hash) = principal.credential else { return Self.toLogin(from: request) }
+        let csrf = csrfToken(sessionHash: hash)
         var form: [(String, String)] = []
         if route.method == .post {
             do {
@@ -51,14 +51,14 @@ struct AdminGate: Sendable {
                     .forbidden, "This form came from another site, or was malformed. Nothing was changed.")
             }
             let presented = form.first { $0.0 == "_csrf" }?.1 ?? ""
-            guard route.multipart || isValidCSRF(presented, for: principal) else {
+            guard route.multipart || Self.matches(csrf, presented) else {
                 return renderer.problem(
                     .forbidden, "This form has expired (you may have logged in again since). Reload the page and retry."
                 )
             }
         }
         let frame = AdminContext(
-            principal: principal, csrf: csrfToken(sessionHash: hash), parameters: context.parameters,
+            principal: principal, sessionHash: hash, csrf: csrf, parameters: context.parameters,
             clientIP: addresses.address(of: request, peer: context.channel?.remoteAddress)?.description, form: form,
             renderer: renderer, now: services.clock.now())
         if services.configuration.requireTwoFactor, principal.user.twoFactor == .none,

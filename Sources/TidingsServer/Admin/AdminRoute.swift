@@ -42,6 +42,8 @@ struct AdminRoute: Sendable {
 /// renderer that frames its page.
 struct AdminContext: Sendable {
     let principal: Principal
+    /// The (hashed) id of the session behind this request.
+    let sessionHash: String
     /// The CSRF token every form of this session carries.
     let csrf: String
     let parameters: Parameters
@@ -67,7 +69,7 @@ struct AdminContext: Sendable {
 
     /// Whether `presented` is this session's CSRF token (constant time). The gate checks it for
     /// ordinary forms; a multipart handler checks it itself.
-    func isValidCSRF(_ presented: String) -> Bool { constantTimeEquals(Array(csrf.utf8), Array(presented.utf8)) }
+    func isValidCSRF(_ presented: String) -> Bool { AdminGate.matches(csrf, presented) }
 
     /// `template` in the admin frame.
     func page(

@@ -31,9 +31,7 @@ struct DashboardPages {
 
     /// Ends the session on the server and clears the cookie (the gate has checked the CSRF token).
     @Sendable func logout(_ request: Request, context: AdminContext) async throws -> Response {
-        if case .session(let hash) = context.principal.credential {
-            try await services.sessions.logout(sessionHash: hash)
-        }
+        try await services.sessions.logout(sessionHash: context.sessionHash)
         var response = Response(status: .seeOther, headers: [.location: "/admin/login"])
         response.setCookie(cookie.clearing)
         return response

@@ -23,12 +23,8 @@ struct ImportPages {
     private func page(_ context: AdminContext, notice: String?, error: String?) async throws -> Response {
         let status = services.importer.status
         let running = status.state == .importing || status.state == .stopping
-        var query = ListQuery()
-        query.page = Pagination(page: 1, perPage: nil)
-        query.orderBy = .name
-        query.direction = .asc
         let access = context.principal.lists
-        let lists: [[String: Any]] = try await services.lists.lists(query, for: context.principal).items
+        let lists: [[String: Any]] = try await ListsPages.visibleLists(services, context)
             .filter { access.canManage($0.id) }.map { ["id": $0.id.rawValue, "name": $0.name] }
         return context.page(
             "import", title: "Subscribers · Import",

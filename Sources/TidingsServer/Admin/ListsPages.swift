@@ -54,6 +54,14 @@ struct ListsPages {
             "lists", title: "Lists", data, notice: request.uri.queryParameters["notice"].map(String.init))
     }
 
+    /// Every list `context`'s user may see, by name, without counts: the choices of the forms
+    /// (subscriber lists, import, list roles, token restrictions).
+    static func visibleLists(_ services: AppServices, _ context: AdminContext) async throws -> [MailingList] {
+        try await services.lists.minimalLists(status: nil, for: context.principal).sorted {
+            $0.name.localizedStandardCompare($1.name) == .orderedAscending
+        }
+    }
+
     @Sendable func newForm(_ request: Request, context: AdminContext) async throws -> Response {
         form(context, id: nil, values: ["type": "private", "optin": "single", "status": "active"], error: nil)
     }

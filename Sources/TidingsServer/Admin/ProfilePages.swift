@@ -31,10 +31,7 @@ struct ProfilePages {
         _ context: AdminContext, errors: [String: String] = [:], message: String? = nil, notice: String? = nil
     ) async throws -> Response {
         let user = context.principal.user
-        let current: String? = {
-            if case .session(let hash) = context.principal.credential { return hash }
-            return nil
-        }()
+        let current = context.sessionHash
         let sessions: [[String: Any]] = try await services.sessions.sessions(of: user.id).map { session in
             [
                 "created": AdminFormat.time(session.createdAt), "lastSeen": AdminFormat.time(session.lastSeenAt),
@@ -81,10 +78,7 @@ struct ProfilePages {
             return try await page(context, errors: ["password2": "The passwords do not match."])
         }
         guard !password.isEmpty else { return try await page(context, errors: ["password": "Enter a new password."]) }
-        let keeping: String? = {
-            if case .session(let hash) = context.principal.credential { return hash }
-            return nil
-        }()
+        let keeping = context.sessionHash
         return try await attempt(
             context, fields: ["password", "current_password"],
             success: "Password changed. Your other sessions have been logged out."
@@ -137,8 +131,7 @@ struct ProfilePages {
     }
 
     @Sendable func logoutOthers(_ request: Request, context: AdminContext) async throws -> Response {
-        guard case .session(let hash) = context.principal.credential else { return context.redirect("/admin/profile") }
-        try await services.sessions.logoutOthers(of: context.principal.user.id, keeping: hash)
+        try await services.sessions.logoutOthers(of: context.principal.user.id, keeping: context.sessionHash)
         return context.redirect("/admin/profile", notice: "Your other sessions have been logged out.")
     }
 }

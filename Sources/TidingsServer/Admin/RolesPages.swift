@@ -129,11 +129,7 @@ struct RolesPages {
     private func listRoleForm(
         _ context: AdminContext, role: ListRole?, name: String, grants: [ListID: String], error: String?
     ) async throws -> Response {
-        var query = ListQuery()
-        query.page = Pagination(page: 1, perPage: nil)
-        query.orderBy = .name
-        query.direction = .asc
-        let lists: [[String: Any]] = try await services.lists.lists(query, for: context.principal).items.map { list in
+        let lists: [[String: Any]] = try await ListsPages.visibleLists(services, context).map { list in
             let grant = grants[list.id] ?? "none"
             return [
                 "id": list.id.rawValue, "name": list.name, "none": grant == "none", "get": grant == "get",

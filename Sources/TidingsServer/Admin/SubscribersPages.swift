@@ -68,12 +68,8 @@ struct SubscribersPages {
 
     /// The lists the user may see, for the filter and the form, with `manage` where it may write.
     private func visibleLists(_ context: AdminContext, selected: Set<ListID>) async throws -> [[String: Any]] {
-        var query = ListQuery()
-        query.page = Pagination(page: 1, perPage: nil)
-        query.orderBy = .name
-        query.direction = .asc
         let access = context.principal.lists
-        return try await services.lists.lists(query, for: context.principal).items.map { list in
+        return try await ListsPages.visibleLists(services, context).map { list in
             [
                 "id": list.id.rawValue, "name": list.name, "selected": selected.contains(list.id),
                 "manage": access.canManage(list.id), "double": list.optin == .double,

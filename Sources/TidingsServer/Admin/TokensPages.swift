@@ -55,11 +55,7 @@ struct TokensPages {
         let scopeGroups: [[String: Any]] = Permission.catalogue.map { group in
             ["group": group.group, "permissions": group.permissions.map { ["name": $0] }]
         }
-        var listQuery = ListQuery()
-        listQuery.page = Pagination(page: 1, perPage: nil)
-        listQuery.orderBy = .name
-        listQuery.direction = .asc
-        let lists: [[String: Any]] = try await services.lists.lists(listQuery, for: context.principal).items.map {
+        let lists: [[String: Any]] = try await ListsPages.visibleLists(services, context).map {
             ["id": $0.id.rawValue, "name": $0.name]
         }
         return context.page(

@@ -107,10 +107,6 @@ enum TokenIssuedPage {
 enum AdminFormat {
     static func time(_ date: Date?) -> String {
         guard let date else { return "never" }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
-        return formatter.string(from: date)
+        return Timestamp.rfc3339(date).prefix(16).replacingOccurrences(of: "T", with: " ") + " UTC"
     }
 }
