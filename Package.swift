@@ -78,6 +78,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .executableTarget(
+            name: "auth-cost",
+            dependencies: [
+                "TidingsServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "bench/AuthCost"
+        ),
         .target(
             name: "TidingsTestSupport",
             dependencies: [

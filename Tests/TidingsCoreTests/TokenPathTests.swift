@@ -55,23 +55,72 @@ import TidingsCore
         func verifyDecoy(_ password: String) async { uses.wrappingAdd(1, ordering: .relaxed) }
     }
 
+    /// One API user "shop" (id 2) holding one token, as a snapshot.
+    struct Fixture {
+        let format: TokenFormat
+        let hasher = SecretHasher(key: Array(repeating: 7, count: 32))
+        let issued: IssuedToken
+        let user: User
+        let snapshot: AuthSnapshot
+
+        init() throws {
+            format = try TokenFormat()
+            issued = format.generate()
+            let now = Date()
+            user = User(
+                id: UserID(2), username: "shop", passwordLogin: false, email: nil, name: "shop", type: .api,
+                status: .enabled, userRoleID: RoleID(1), listRoleID: nil, createdAt: now, updatedAt: now)
+            let token = APIToken(
+                keyID: issued.keyID, userID: user.id, name: "ci", prefix: "tdg_", lastFour: issued.lastFour,
+                secretHash: hasher.hash(issued.token), createdAt: now, createdBy: nil, expiresAt: nil)
+            let role = UserRole(id: RoleID(1), name: "Super Admin", permissions: [], createdAt: now, updatedAt: now)
+            snapshot = AuthSnapshot(users: [user], userRoles: [role], listRoles: [], tokens: [token])
+        }
+
+        func verifier(_ directory: AuthDirectory, users: any UserStore = WatchedUserStore()) -> CredentialVerifier {
+            CredentialVerifier(
+                directory: directory, format: format, hasher: hasher, users: users, passwords: CountingPasswords(),
+                clock: .system, policy: TokenPolicy(), usage: TokenUsageRecorder(store: RecordingTokenStore()))
+        }
+    }
+
+    @Test("without waiting: answers from a cached snapshot, and defers only what needs a load or a password check")
+    func verifyImmediately() async throws {
+        let fixture = try Fixture()
+        let clock = Mutex(ContinuousClock.now)
+        let snapshot = fixture.snapshot
+        let directory = AuthDirectory(missReloadInterval: .seconds(1), now: { clock.withLock { $0 } }) { snapshot }
+        let verifier = fixture.verifier(directory)
+        let good = PresentedCredential.basic(username: "shop", secret: fixture.issued.token)
+        #expect(try verifier.verifyImmediately(good) == nil)  // nothing cached yet: the caller waits
+        _ = try await directory.snapshot()
+        #expect(try verifier.verifyImmediately(good)?.principal.user.id == fixture.user.id)
+        // The same refusals as `verify`, without suspending.
+        let wrongSecret = fixture.format.generate(keyID: fixture.issued.keyID).token
+        #expect(throws: AuthFailure.invalidCredentials) { try verifier.verifyImmediately(.bearer(secret: wrongSecret)) }
+        #expect(throws: AuthFailure.invalidCredentials) {
+            try verifier.verifyImmediately(.basic(username: "other", secret: fixture.issued.token))
+        }
+        #expect(throws: AuthFailure.self) { try verifier.verifyImmediately(.bearer(secret: "tdg_short")) }
+        // An unknown key id is refused at once while the snapshot is fresh; once a reload for it
+        // is due (another process may have just created the token), the caller waits for it.
+        let unknown = fixture.format.generate().token
+        #expect(throws: AuthFailure.invalidCredentials) { try verifier.verifyImmediately(.bearer(secret: unknown)) }
+        clock.withLock { $0 = $0.advanced(by: .seconds(2)) }
+        #expect(try verifier.verifyImmediately(.bearer(secret: unknown)) == nil)
+        // A secret that is not a token may be a password sent by mistake: that takes a hash.
+        #expect(try verifier.verifyImmediately(.basic(username: "shop", secret: "hunter22")) == nil)
+    }
+
     @Test("a warm cache authenticates a token with no database read and no password hash")
     func warmTokenPath() async throws {
-        let format = try TokenFormat()
-        let hasher = SecretHasher(key: Array(repeating: 7, count: 32))
-        let issued = format.generate()
-        let now = Date()
-        let user = User(
-            id: UserID(2), username: "shop", passwordLogin: false, email: nil, name: "shop", type: .api,
-            status: .enabled, userRoleID: RoleID(1), listRoleID: nil, createdAt: now, updatedAt: now)
-        let token = APIToken(
-            keyID: issued.keyID, userID: user.id, name: "ci", prefix: "tdg_", lastFour: issued.lastFour,
-            secretHash: hasher.hash(issued.token), createdAt: now, createdBy: nil, expiresAt: nil)
-        let role = UserRole(id: RoleID(1), name: "Super Admin", permissions: [], createdAt: now, updatedAt: now)
+        let fixture = try Fixture()
+        let (format, hasher, issued, user) = (fixture.format, fixture.hasher, fixture.issued, fixture.user)
+        let snapshot = fixture.snapshot
         let loads = Atomic<Int>(0)
         let directory = AuthDirectory {
             loads.wrappingAdd(1, ordering: .relaxed)
-            return AuthSnapshot(users: [user], userRoles: [role], listRoles: [], tokens: [token])
+            return snapshot
         }
         let store = WatchedUserStore()
         let passwords = CountingPasswords()

@@ -123,6 +123,18 @@ public final class AuthDirectory: Sendable {
         }
     }
 
+    /// Whether `snapshotAfterMiss()` would load (or wait for) a snapshot now, rather than answer
+    /// `nil` at once: lets the warm token path refuse an unknown key id without suspending.
+    public func reloadsAfterMiss() -> Bool {
+        let now = self.now()
+        return state.withLock { Self.missReloadDue($0, at: now, interval: missReloadInterval) }
+    }
+
+    private static func missReloadDue(_ state: State, at now: ContinuousClock.Instant, interval: Duration) -> Bool {
+        guard let current = state.current, current.generation == state.generation else { return false }
+        return now - current.loadedAt > interval
+    }
+
     /// For a key id the snapshot does not know (it may have been created by another process a
     /// moment ago): a freshly loaded snapshot if the current one is older than
     /// `missReloadInterval`, else `nil`. Other requests go on with the current snapshot while it
@@ -130,9 +142,7 @@ public final class AuthDirectory: Sendable {
     public func snapshotAfterMiss() async throws -> AuthSnapshot? {
         let now = self.now()
         let task = state.withLock { state -> Task<AuthSnapshot, any Error>? in
-            guard let current = state.current, current.generation == state.generation,
-                now - current.loadedAt > missReloadInterval
-            else { return nil }
+            guard Self.missReloadDue(state, at: now, interval: missReloadInterval) else { return nil }
             if let loading = state.loading, loading.generation == state.generation { return loading.task }
             return startLoad(&state, at: now)
         }

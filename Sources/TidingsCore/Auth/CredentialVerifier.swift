@@ -45,7 +45,7 @@ public final class CredentialVerifier: Sendable {
         let keyID = try format.parse(secret)
         let snapshot: AuthSnapshot
         if let cached = directory.cachedSnapshot() {
-            snapshot = cached  // the warm path: no suspension
+            snapshot = cached
         } else {
             snapshot = try await directory.loadedSnapshot()
         }
@@ -53,10 +53,36 @@ public final class CredentialVerifier: Sendable {
         if found == nil, let fresher = try await directory.loadedSnapshotAfterMiss() {
             found = fresher.tokensByKeyID[keyID]  // created by another process a moment ago?
         }
-        guard let entry = found, credential.username == nil || credential.username == entry.user.username else {
+        guard let entry = found else { throw .invalidCredentials }
+        return try check(credential, against: entry, from: address, userAgent: userAgent)
+    }
+
+    /// `verify` for the warm path, without any suspension: the answer from the cached snapshot,
+    /// or `nil` when it takes waiting (no snapshot cached yet, a key id the snapshot does not know
+    /// while a reload for it is due, a secret not shaped like a token); callers then ask `verify`.
+    public func verifyImmediately(
+        _ credential: PresentedCredential, from address: IPAddress? = nil, userAgent: () -> String? = { nil }
+    ) throws(AuthFailure) -> Verified? {
+        let secret = credential.secret
+        guard format.looksLikeToken(secret) else { return nil }
+        let keyID = try format.parse(secret)
+        guard let snapshot = directory.cachedSnapshot() else { return nil }
+        guard let entry = snapshot.tokensByKeyID[keyID] else {
+            if directory.reloadsAfterMiss() { return nil }
             throw .invalidCredentials
         }
-        let digest = hasher.digest(secret)
+        return try check(credential, against: entry, from: address, userAgent: userAgent)
+    }
+
+    /// Whether the token `entry` accepts `credential` from `address` now; records the use.
+    private func check(
+        _ credential: PresentedCredential, against entry: AuthSnapshot.TokenEntry, from address: IPAddress?,
+        userAgent: () -> String?
+    ) throws(AuthFailure) -> Verified {
+        guard credential.username == nil || credential.username == entry.user.username else {
+            throw .invalidCredentials
+        }
+        let digest = hasher.digest(credential.secret)
         let previous: Bool
         if digest.constantTimeEquals(entry.digest) {
             previous = false

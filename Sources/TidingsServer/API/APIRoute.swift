@@ -74,8 +74,14 @@ extension RouterMethods where Context == AppRequestContext {
             on(RouterPath(route.path), method: route.method) { request, context in
                 let authenticated: AuthenticatedContext
                 do throws(AuthFailure) {
-                    authenticated = try await authenticator.authenticate(
-                        request, context: context, noting: route.action != nil)
+                    let noting = route.action != nil
+                    if let immediate = try authenticator.authenticateImmediately(
+                        request, context: context, noting: noting)
+                    {
+                        authenticated = immediate
+                    } else {
+                        authenticated = try await authenticator.authenticate(request, context: context, noting: noting)
+                    }
                 } catch {
                     // Answered here rather than unwound through the router: floods of bad
                     // credentials should cost as little as possible.

@@ -47,6 +47,33 @@ struct APIAuthenticator: Sendable {
         }
     }
 
+    /// `authenticate` for the warm token path, without any suspension: `nil` when the answer takes
+    /// waiting (a session cookie, a snapshot to load, a password sent as a token); callers then
+    /// ask `authenticate`. Most API traffic is tokens, and an `async` call chain costs a frame
+    /// allocation and an executor check per level, on every request.
+    func authenticateImmediately(
+        _ request: Request, context: AppRequestContext, noting: Bool = false
+    ) throws(AuthFailure) -> AuthenticatedContext? {
+        guard request.uri.query.isNilOrEmpty,
+            let header = request.headers.first(where: { $0.name == .authorization })?.value
+        else { return nil }
+        let address = addresses.address(of: request, peer: context.channel?.remoteAddress)
+        var credential: PresentedCredential?
+        do throws(AuthFailure) {
+            guard let presented = try PresentedCredential.parse(authorization: header) else { return nil }
+            credential = presented
+            guard
+                let verified = try verifier.verifyImmediately(
+                    presented, from: address, userAgent: { request.headers[.userAgent] })
+            else { return nil }
+            return AuthenticatedContext(
+                context: context, principal: verified.principal, token: verified, clientAddress: address,
+                audit: noting ? AuditNote() : nil)
+        } catch {
+            throw refused(error, credential: credential, request: request, address: address)
+        }
+    }
+
     /// Who is calling; `credential` is set as soon as the header is read, for `refused`.
     private func identify(
         _ request: Request, context: AppRequestContext, address: IPAddress?, credential: inout PresentedCredential?
