@@ -129,4 +129,40 @@ import TidingsTestSupport
             #expect(removed == 1)
         }
     }
+
+    @Test(
+        "sessions: a user's list is theirs alone, most recently used first, every field kept",
+        arguments: TestBackend.enabled)
+    func sessionsOfUser(backend: TestBackend) async throws {
+        try await backend.withServices { services async throws in
+            let alice = try await services.stores.users.createUser(UserRoleStoreTests.newUser("alice"), at: Date())
+            let bob = try await services.stores.users.createUser(UserRoleStoreTests.newUser("bob"), at: Date())
+            let sessions = services.stores.sessions
+            let now = Date(timeIntervalSince1970: 1_800_000_000)
+            func session(
+                _ id: String, _ user: User, seen: TimeInterval, expires: TimeInterval, ip: String?, agent: String?
+            )
+                -> StoredSession
+            {
+                StoredSession(
+                    idHash: id, userID: user.id, createdAt: now, lastSeenAt: now.addingTimeInterval(seen),
+                    expiresAt: now.addingTimeInterval(expires), clientIP: ip, userAgent: agent)
+            }
+            let older = session(
+                "a-old", alice, seen: 5, expires: 3_600, ip: "2001:db8::1", agent: "Mozilla/5.0 (Ünïcödé) ✉️")
+            let newer = session("a-new", alice, seen: 50, expires: 3_600, ip: nil, agent: nil)
+            let lapsed = session("a-lapsed", alice, seen: 1, expires: 2, ip: "203.0.113.7", agent: "curl/8")
+            for stored in [older, lapsed, newer, session("b-1", bob, seen: 99, expires: 3_600, ip: nil, agent: "x")] {
+                try await sessions.createSession(stored)
+            }
+            // Expired sessions stay listed until the sweeper removes them (the service filters them).
+            #expect(try await sessions.sessions(userID: alice.id) == [newer, older, lapsed])
+            #expect(try await sessions.sessions(userID: bob.id).map(\.idHash) == ["b-1"])
+            try await sessions.touchSession(idHash: "a-old", at: now.addingTimeInterval(500))
+            #expect(try await sessions.sessions(userID: alice.id).map(\.idHash) == ["a-old", "a-new", "a-lapsed"])
+            try await sessions.deleteSessions(userID: alice.id, keeping: "a-new")
+            #expect(try await sessions.sessions(userID: alice.id) == [newer])
+            #expect(try await sessions.sessions(userID: UserID(9_999)).isEmpty)
+        }
+    }
 }
