@@ -59,7 +59,12 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
+    /// Installs the process's log handler, once, before the first logger exists.
+    private static let loggingSystem: Void = LoggingSystem.bootstrap(
+        DeferredMetadataLogHandler.standardError, metadataProvider: nil)
+
     func logger(_ configuration: TidingsConfiguration) -> Logger {
+        Self.loggingSystem
         var logger = Logger(label: "tidings")
         logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
         return logger
