@@ -50,13 +50,23 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    /// The response to an authentication failure.
+    /// The response to an authentication failure. The two answers a flood of guesses meets,
+    /// `invalid_credentials` and then `too_many_failures`, skip the general error encoding.
     static func response(for failure: AuthFailure) -> Response {
-        guard failure == .invalidCredentials else { return response(for: failure.error) }
-        return Response(
-            status: .unauthorized,
-            headers: [.contentType: "application/json", .wwwAuthenticate: "Bearer realm=\"tidings\""],
-            body: .init(byteBuffer: ErrorBody.invalidCredentials))
+        switch failure {
+        case .invalidCredentials:
+            return Response(
+                status: .unauthorized,
+                headers: [.contentType: "application/json", .wwwAuthenticate: "Bearer realm=\"tidings\""],
+                body: .init(byteBuffer: ErrorBody.invalidCredentials))
+        case .tooManyFailures(let seconds):
+            let number = String(seconds)
+            return Response(
+                status: .tooManyRequests, headers: [.contentType: "application/json", .retryAfter: number],
+                body: .init(byteBuffer: ErrorBody.tooManyFailures(retryAfter: number)))
+        default:
+            return response(for: failure.error)
+        }
     }
 
     static func response(for error: TidingsError, status: HTTPResponse.Status? = nil) -> Response {
@@ -106,6 +116,19 @@ struct ErrorBody {
 
     /// The body of `invalid_credentials`, the answer to every guessed token, encoded once.
     static let invalidCredentials = ByteBuffer(bytes: ErrorBody(AuthFailure.invalidCredentials.error).json)
+
+    /// The body of `too_many_failures` for `seconds` (decimal digits), written from two fixed
+    /// parts: what `ErrorBody(AuthFailure.tooManyFailures(…).error).json` encodes, as a test checks.
+    static func tooManyFailures(retryAfter seconds: String) -> ByteBuffer {
+        var body = ByteBuffer()
+        body.reserveCapacity(112)
+        body.writeStaticString(#"{"message":"too many failed attempts: try again in "#)
+        body.writeString(seconds)
+        body.writeStaticString(#" seconds","code":"too_many_failures","retry_after":""#)
+        body.writeString(seconds)
+        body.writeStaticString("\"}\n")
+        return body
+    }
 
     /// The body, with listmonk's trailing newline.
     var json: [UInt8] {
