@@ -74,13 +74,10 @@ extension RouterMethods where Context == AppRequestContext {
             on(RouterPath(route.path), method: route.method) { request, context in
                 let authenticated: AuthenticatedContext
                 do throws(AuthFailure) {
-                    let noting = route.action != nil
-                    if let immediate = try authenticator.authenticateImmediately(
-                        request, context: context, noting: noting)
-                    {
-                        authenticated = immediate
-                    } else {
-                        authenticated = try await authenticator.authenticate(request, context: context, noting: noting)
+                    switch try authenticator.start(request, context: context, noting: route.action != nil) {
+                    case .authenticated(let ready): authenticated = ready
+                    case .waiting(let pending):
+                        authenticated = try await authenticator.finish(pending, request: request, context: context)
                     }
                 } catch {
                     // Answered here rather than unwound through the router: floods of bad

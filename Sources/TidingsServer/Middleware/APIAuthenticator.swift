@@ -26,83 +26,98 @@ struct APIAuthenticator: Sendable {
         "token", "access_token", "api_key", "apikey", "api_token", "auth_token", "password", "api_secret",
     ]
 
-    /// The authenticated context for `request`, or the `AuthFailure` that says why not (counted
-    /// by the throttle and written to the audit log as it goes).
-    /// `noting`: the route changes state, so the context gets an `AuditNote`.
-    func authenticate(
-        _ request: Request, context: AppRequestContext, noting: Bool = false
-    ) async throws(AuthFailure)
-        -> AuthenticatedContext
-    {
-        let address = addresses.address(of: request, peer: context.channel?.remoteAddress)
-        var credential: PresentedCredential?
-        do {
-            let (principal, token) = try await identify(
-                request, context: context, address: address, credential: &credential)
-            return AuthenticatedContext(
-                context: context, principal: principal, token: token, clientAddress: address,
-                audit: noting ? AuditNote() : nil)
-        } catch {
-            throw refused(error, credential: credential, request: request, address: address)
-        }
+    /// How far authentication got without waiting.
+    enum Start {
+        case authenticated(AuthenticatedContext)
+        /// The answer takes waiting (a session cookie, a snapshot to load, a password sent as a
+        /// token): hand this to `finish`.
+        case waiting(Pending)
     }
 
-    /// `authenticate` for the warm token path, without any suspension: `nil` when the answer takes
-    /// waiting (a session cookie, a snapshot to load, a password sent as a token); callers then
-    /// ask `authenticate`. Most API traffic is tokens, and an `async` call chain costs a frame
-    /// allocation and an executor check per level, on every request.
-    func authenticateImmediately(
-        _ request: Request, context: AppRequestContext, noting: Bool = false
-    ) throws(AuthFailure) -> AuthenticatedContext? {
-        guard request.uri.query.isNilOrEmpty,
-            let header = request.headers.first(where: { $0.name == .authorization })?.value
-        else { return nil }
+    /// What `start` read from the request, so that `finish` need not read it again (on these rarer
+    /// paths the verifier parses the token a second time).
+    struct Pending {
+        let address: IPAddress?
+        /// The `Authorization` header's credential; `nil`: there was none, the cookie decides.
+        let credential: PresentedCredential?
+        let noting: Bool
+    }
+
+    /// The authenticated context for `request` if it can be had without suspending (a token on
+    /// the warm path: most API traffic), else what `finish` needs; or the `AuthFailure` that says
+    /// why not (counted by the throttle and written to the audit log as it goes). An `async` call
+    /// chain costs a frame allocation and an executor check per level, on every request.
+    /// `noting`: the route changes state, so the context gets an `AuditNote`.
+    func start(_ request: Request, context: AppRequestContext, noting: Bool) throws(AuthFailure) -> Start {
         let address = addresses.address(of: request, peer: context.channel?.remoteAddress)
         var credential: PresentedCredential?
         do throws(AuthFailure) {
-            guard let presented = try PresentedCredential.parse(authorization: header) else { return nil }
-            credential = presented
-            guard
+            try refuseCredentialsInURL(request)
+            // An Authorization header decides, whatever cookie comes with it.
+            if let header = request.headers.first(where: { $0.name == .authorization })?.value {
+                credential = try PresentedCredential.parse(authorization: header)
+            }
+            if let presented = credential,
                 let verified = try verifier.verifyImmediately(
                     presented, from: address, userAgent: { request.headers[.userAgent] })
-            else { return nil }
-            return AuthenticatedContext(
-                context: context, principal: verified.principal, token: verified, clientAddress: address,
-                audit: noting ? AuditNote() : nil)
+            {
+                return .authenticated(authenticated(context, verified.principal, verified, address, noting))
+            }
+            return .waiting(Pending(address: address, credential: credential, noting: noting))
         } catch {
             throw refused(error, credential: credential, request: request, address: address)
         }
     }
 
-    /// Who is calling; `credential` is set as soon as the header is read, for `refused`.
-    private func identify(
-        _ request: Request, context: AppRequestContext, address: IPAddress?, credential: inout PresentedCredential?
-    ) async throws(AuthFailure) -> (Principal, Verified?) {
-        if !request.uri.query.isNilOrEmpty {
-            for (name, _) in request.uri.queryParameters where Self.credentialParameters.contains(name.lowercased()) {
-                throw AuthFailure.credentialsInURL(parameter: String(name))
+    /// The rest of authentication for what `start` could not answer.
+    func finish(
+        _ pending: Pending, request: Request, context: AppRequestContext
+    ) async throws(AuthFailure) -> AuthenticatedContext {
+        do throws(AuthFailure) {
+            if let presented = pending.credential {
+                let verified = try await verifier.verify(presented, from: pending.address) {
+                    request.headers[.userAgent]
+                }
+                return authenticated(context, verified.principal, verified, pending.address, pending.noting)
             }
+            let principal = try await sessionPrincipal(request, context: context)
+            try origin.check(request)
+            return authenticated(context, principal, nil, pending.address, pending.noting)
+        } catch {
+            throw refused(error, credential: pending.credential, request: request, address: pending.address)
         }
-        if let header = request.headers.first(where: { $0.name == .authorization })?.value,
-            let presented = try PresentedCredential.parse(authorization: header)
-        {
-            // An Authorization header decides, whatever cookie comes with it.
-            credential = presented
-            let verified = try await verifier.verify(presented, from: address) { request.headers[.userAgent] }
-            return (verified.principal, verified)
+    }
+
+    private func authenticated(
+        _ context: AppRequestContext, _ principal: Principal, _ token: Verified?, _ address: IPAddress?, _ noting: Bool
+    ) -> AuthenticatedContext {
+        AuthenticatedContext(
+            context: context, principal: principal, token: token, clientAddress: address,
+            audit: noting ? AuditNote() : nil)
+    }
+
+    private func refuseCredentialsInURL(_ request: Request) throws(AuthFailure) {
+        guard !request.uri.query.isNilOrEmpty else { return }
+        for (name, _) in request.uri.queryParameters where Self.credentialParameters.contains(name.lowercased()) {
+            throw AuthFailure.credentialsInURL(parameter: String(name))
         }
+    }
+
+    /// The login user of the session cookie.
+    private func sessionPrincipal(
+        _ request: Request, context: AppRequestContext
+    ) async throws(AuthFailure)
+        -> Principal
+    {
         guard let sessionID = cookie.sessionID(in: request) else { throw .credentialsMissing }
-        let principal: Principal
         do {
-            principal = try await sessions.principal(forSessionID: sessionID)
+            return try await sessions.principal(forSessionID: sessionID)
         } catch let failure as AuthFailure {
             throw failure
         } catch {
             context.logger.error("session lookup failed", metadata: ["error": "\(String(reflecting: error))"])
             throw .unavailable
         }
-        try origin.check(request)
-        return (principal, nil)
     }
 }
 
