@@ -150,4 +150,60 @@ import TidingsCore
         }
         #expect(passwords.uses.load(ordering: .relaxed) == 1)
     }
+
+    @Test("verifying again skips the parse and the hash, never a check that can change")
+    func verifyAgain() async throws {
+        let fixture = try Fixture()
+        let (format, hasher, user) = (fixture.format, fixture.hasher, fixture.user)
+        let start = Date()
+        let now = Mutex(start)
+        let old = format.generate()
+        let new = format.generate(keyID: old.keyID)
+        // Rotated a moment ago: the old secret works for 50 s more; the token expires in 100 s.
+        let token = APIToken(
+            keyID: old.keyID, userID: user.id, name: "ci", prefix: "tdg_", lastFour: new.lastFour,
+            secretHash: hasher.hash(new.token), allowedCIDRs: ["203.0.113.0/24"], createdAt: start, createdBy: nil,
+            expiresAt: start.addingTimeInterval(100), previousSecretHash: hasher.hash(old.token),
+            graceUntil: start.addingTimeInterval(50))
+        let role = UserRole(id: RoleID(1), name: "Super Admin", permissions: [], createdAt: start, updatedAt: start)
+        let directory = AuthDirectory {
+            AuthSnapshot(users: [user], userRoles: [role], listRoles: [], tokens: [token])
+        }
+        let verifier = CredentialVerifier(
+            directory: directory, format: format, hasher: hasher, users: WatchedUserStore(),
+            passwords: CountingPasswords(), clock: WallClock { now.withLock { $0 } }, policy: TokenPolicy(),
+            usage: TokenUsageRecorder(store: RecordingTokenStore()))
+        let inside = IPAddress("203.0.113.9")
+        let outside = IPAddress("198.51.100.1")
+        let current = try await verifier.verify(.basic(username: "shop", secret: new.token), from: inside)
+        let previous = try await verifier.verify(.bearer(secret: old.token), from: inside)
+        #expect(!current.usedPreviousSecret && previous.usedPreviousSecret)
+        #expect(current.snapshotSerial == previous.snapshotSerial)
+
+        let again = try #require(try verifier.verifyAgain(current, from: inside))
+        #expect(again.principal.user.id == user.id)
+        #expect(again.snapshotSerial == current.snapshotSerial)
+        // The address is checked again on every request.
+        #expect(throws: AuthFailure.ipNotAllowed(address: "198.51.100.1")) {
+            try verifier.verifyAgain(current, from: outside)
+        }
+        // The rotation's grace ends for the old secret only.
+        now.withLock { $0 = start.addingTimeInterval(60) }
+        #expect(throws: AuthFailure.tokenSuperseded(name: "ci", at: start.addingTimeInterval(50))) {
+            try verifier.verifyAgain(previous, from: inside)
+        }
+        #expect(try verifier.verifyAgain(current, from: inside)?.usedPreviousSecret == false)
+        // Expiry.
+        now.withLock { $0 = start.addingTimeInterval(101) }
+        #expect(throws: AuthFailure.tokenExpired(name: "ci", at: start.addingTimeInterval(100))) {
+            try verifier.verifyAgain(current, from: inside)
+        }
+        // Any change makes a new snapshot, and the earlier result no longer stands.
+        now.withLock { $0 = start }
+        await directory.invalidate()
+        _ = try await directory.snapshot()
+        #expect(try verifier.verifyAgain(current, from: inside) == nil)
+        let fresh = try await verifier.verify(.basic(username: "shop", secret: new.token), from: inside)
+        #expect(fresh.snapshotSerial > current.snapshotSerial)
+    }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// An immutable picture of everything the authentication path needs: users, roles and tokens,
 /// with each user's permissions already resolved. Built in one go from the stores.
 public final class AuthSnapshot: Sendable {
@@ -45,6 +47,11 @@ public final class AuthSnapshot: Sendable {
     /// Tokens by key id. A token whose user, role or stored hash is missing has no entry, and so
     /// is refused like an unknown one.
     public let tokensByKeyID: [String: TokenEntry]
+    /// Unique to this snapshot in this process (a later snapshot has a larger one), so that a
+    /// result computed from it can tell whether it still holds without keeping it alive.
+    public let serial: UInt64
+
+    private static let lastSerial = Atomic<UInt64>(0)
 
     public init(users: [User], userRoles: [UserRole], listRoles: [ListRole], tokens: [APIToken]) {
         let roles = Dictionary(userRoles.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -74,6 +81,7 @@ public final class AuthSnapshot: Sendable {
                 token: token, user: user, digest: digest, networks: networks, principal: principal)
         }
         tokensByKeyID = entries
+        serial = Self.lastSerial.add(1, ordering: .relaxed).newValue
     }
 
     /// The principal for `user` presenting `credential`, narrowed by `token` when given.

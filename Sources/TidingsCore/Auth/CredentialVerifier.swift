@@ -49,12 +49,13 @@ public final class CredentialVerifier: Sendable {
         } else {
             snapshot = try await directory.loadedSnapshot()
         }
-        var found = snapshot.tokensByKeyID[keyID]
-        if found == nil, let fresher = try await directory.loadedSnapshotAfterMiss() {
-            found = fresher.tokensByKeyID[keyID]  // created by another process a moment ago?
+        if let entry = snapshot.tokensByKeyID[keyID] {
+            return try check(credential, against: entry, in: snapshot, from: address, userAgent: userAgent)
         }
-        guard let entry = found else { throw .invalidCredentials }
-        return try check(credential, against: entry, from: address, userAgent: userAgent)
+        // Created by another process a moment ago?
+        guard let fresher = try await directory.loadedSnapshotAfterMiss(), let entry = fresher.tokensByKeyID[keyID]
+        else { throw .invalidCredentials }
+        return try check(credential, against: entry, in: fresher, from: address, userAgent: userAgent)
     }
 
     /// `verify` for the warm path, without any suspension: the answer from the cached snapshot,
@@ -71,26 +72,55 @@ public final class CredentialVerifier: Sendable {
             if directory.reloadsAfterMiss() { return nil }
             throw .invalidCredentials
         }
-        return try check(credential, against: entry, from: address, userAgent: userAgent)
+        return try check(credential, against: entry, in: snapshot, from: address, userAgent: userAgent)
+    }
+
+    /// `verifyImmediately` for a credential known to be the one `earlier` verified (the same
+    /// `Authorization` header again, see `ConnectionCredentials`): no parse and no keyed hash,
+    /// since both depend only on the credential and the snapshot, but every check that depends on
+    /// time, state or the request runs again: revocation, the rotation's grace, expiry, the user's
+    /// state, the allowed networks for `address`, idle expiry. Records the use. `nil` when the
+    /// snapshot `earlier` came from is no longer the current one (after any change to users, roles
+    /// or tokens, and after each periodic reload): verify in full then.
+    public func verifyAgain(
+        _ earlier: Verified, from address: IPAddress? = nil, userAgent: () -> String? = { nil }
+    ) throws(AuthFailure) -> Verified? {
+        guard let snapshot = directory.cachedSnapshot(), snapshot.serial == earlier.snapshotSerial else { return nil }
+        return try admit(
+            earlier.entry, usedPreviousSecret: earlier.usedPreviousSecret, snapshotSerial: snapshot.serial,
+            from: address, userAgent: userAgent)
     }
 
     /// Whether the token `entry` accepts `credential` from `address` now; records the use.
     private func check(
-        _ credential: PresentedCredential, against entry: AuthSnapshot.TokenEntry, from address: IPAddress?,
-        userAgent: () -> String?
+        _ credential: PresentedCredential, against entry: AuthSnapshot.TokenEntry, in snapshot: AuthSnapshot,
+        from address: IPAddress?, userAgent: () -> String?
     ) throws(AuthFailure) -> Verified {
+        try admit(
+            entry, usedPreviousSecret: matchesPreviousSecret(credential, entry), snapshotSerial: snapshot.serial,
+            from: address, userAgent: userAgent)
+    }
+
+    /// Whether `credential` names `entry`'s user and holds its current secret (`false`) or, after
+    /// a rotation, its previous one (`true`); `invalidCredentials` if neither.
+    private func matchesPreviousSecret(
+        _ credential: PresentedCredential, _ entry: AuthSnapshot.TokenEntry
+    ) throws(AuthFailure) -> Bool {
         guard credential.username == nil || credential.username == entry.user.username else {
             throw .invalidCredentials
         }
         let digest = hasher.digest(credential.secret)
-        let previous: Bool
-        if digest.constantTimeEquals(entry.digest) {
-            previous = false
-        } else if let old = entry.previousDigest, digest.constantTimeEquals(old) {
-            previous = true
-        } else {
-            throw .invalidCredentials
-        }
+        if digest.constantTimeEquals(entry.digest) { return false }
+        if let old = entry.previousDigest, digest.constantTimeEquals(old) { return true }
+        throw .invalidCredentials
+    }
+
+    /// Whether `entry`'s token, presented with its current or previous secret, is usable from
+    /// `address` now; records the use.
+    private func admit(
+        _ entry: AuthSnapshot.TokenEntry, usedPreviousSecret previous: Bool, snapshotSerial: UInt64,
+        from address: IPAddress?, userAgent: () -> String?
+    ) throws(AuthFailure) -> Verified {
         let token = entry.token
         if let revokedAt = token.revokedAt { throw .tokenRevoked(name: token.name, at: revokedAt) }
         let now = clock.now()
@@ -105,13 +135,14 @@ public final class CredentialVerifier: Sendable {
                 throw .ipNotAllowed(address: address?.description ?? "an unknown address")
             }
         }
+        // Last, so that a refusal above records no use (and an idle token is not refreshed).
         let idleLifetime = policy.idleLifetime
         if case .idle(let lastUse) = usage.record(
             entry, at: now, from: address, idleLifetime: idleLifetime, userAgent: userAgent)
         {
             throw .tokenIdle(name: token.name, lastUse: lastUse, at: lastUse.addingTimeInterval(idleLifetime))
         }
-        return Verified(entry: entry, usedPreviousSecret: previous, at: now)
+        return Verified(entry: entry, usedPreviousSecret: previous, at: now, snapshotSerial: snapshotSerial)
     }
 
     /// A secret that is not a token: if it is the named login user's correct password, say so
@@ -141,6 +172,8 @@ public struct Verified: Sendable {
     public let usedPreviousSecret: Bool
     /// When it was verified: the request's "now" for anything that follows (expiry warnings).
     public let at: Date
+    /// The `AuthSnapshot.serial` of the snapshot it was verified against.
+    public let snapshotSerial: UInt64
 
     public var principal: Principal { entry.principal }
 }

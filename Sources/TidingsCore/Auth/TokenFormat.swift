@@ -115,6 +115,17 @@ public struct IssuedToken: Sendable, Equatable {
 
 /// Compares two byte strings in time that depends only on their lengths.
 public func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+    lhs.withUnsafeBufferPointer { left in rhs.withUnsafeBufferPointer { right in constantTimeEquals(left, right) } }
+}
+
+/// Compares the UTF-8 of two texts in time that depends only on their lengths, without copying.
+public func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
+    var lhs = lhs
+    var rhs = rhs
+    return lhs.withUTF8 { left in rhs.withUTF8 { right in constantTimeEquals(left, right) } }
+}
+
+private func constantTimeEquals(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
     guard lhs.count == rhs.count else { return false }
     var difference: UInt8 = 0
     for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }

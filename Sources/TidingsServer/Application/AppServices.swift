@@ -31,6 +31,8 @@ public final class AppServices: Sendable {
     public let pendingLogins: SecretBox
     /// How this process hears of changes made by other instances (PostgreSQL only).
     public let authChanges: (any AuthChangeChannel)?
+    /// The token each keep-alive connection last authenticated with.
+    let connectionCredentials = ConnectionCredentials()
     /// Delivers Tidings' mail (a service of the application: it runs while the server does).
     let mailQueue: MailQueue
 

@@ -81,9 +81,8 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     let authenticator = APIAuthenticator(
         verifier: services.verifier, sessions: services.sessions, cookie: cookie,
         origin: OriginCheck(rootURL: configuration.rootURL),
-        addresses: addresses, throttle: services.throttle, audit: services.audit, format: services.tokenFormat,
-        hasher: services.secretHasher,
-        clock: services.clock)
+        addresses: addresses, connections: services.connectionCredentials, throttle: services.throttle,
+        audit: services.audit, format: services.tokenFormat, hasher: services.secretHasher, clock: services.clock)
     router.post(
         RouterPath(LeakReportController.path),
         use: LeakReportController(services: services, addresses: addresses).report)

@@ -14,6 +14,7 @@ struct APIAuthenticator: Sendable {
     let cookie: SessionCookie
     let origin: OriginCheck
     let addresses: ClientAddressResolver
+    let connections: ConnectionCredentials
     let throttle: FailureThrottle
     let audit: AuditLog
     let format: TokenFormat
@@ -54,13 +55,23 @@ struct APIAuthenticator: Sendable {
         do throws(AuthFailure) {
             try refuseCredentialsInURL(request)
             // An Authorization header decides, whatever cookie comes with it.
-            if let header = request.headers.first(where: { $0.name == .authorization })?.value {
-                credential = try PresentedCredential.parse(authorization: header)
+            let header = Self.authorization(request)
+            // The header this connection sent last time, verified then: only the checks that can
+            // have changed run again. Should one refuse, the full path below refuses again, and
+            // its refusal is the one recorded (with what the parsed credential tells).
+            if let header, let channel = context.channel,
+                let earlier = connections.earlier(header: header, on: channel),
+                let verified = try? verifier.verifyAgain(
+                    earlier, from: address, userAgent: { request.headers[.userAgent] })
+            {
+                return .authenticated(authenticated(context, verified.principal, verified, address, noting))
             }
+            if let header { credential = try PresentedCredential.parse(authorization: header) }
             if let presented = credential,
                 let verified = try verifier.verifyImmediately(
                     presented, from: address, userAgent: { request.headers[.userAgent] })
             {
+                remember(verified, request: request, context: context)
                 return .authenticated(authenticated(context, verified.principal, verified, address, noting))
             }
             return .waiting(Pending(address: address, credential: credential, noting: noting))
@@ -78,6 +89,7 @@ struct APIAuthenticator: Sendable {
                 let verified = try await verifier.verify(presented, from: pending.address) {
                     request.headers[.userAgent]
                 }
+                remember(verified, request: request, context: context)
                 return authenticated(context, verified.principal, verified, pending.address, pending.noting)
             }
             let principal = try await sessionPrincipal(request, context: context)
@@ -86,6 +98,16 @@ struct APIAuthenticator: Sendable {
         } catch {
             throw refused(error, credential: pending.credential, request: request, address: pending.address)
         }
+    }
+
+    /// Remembers the connection's `Authorization` header as verified (see `ConnectionCredentials`).
+    private func remember(_ verified: Verified, request: Request, context: AppRequestContext) {
+        guard let channel = context.channel, let header = Self.authorization(request) else { return }
+        connections.remember(header: header, verified: verified, on: channel)
+    }
+
+    private static func authorization(_ request: Request) -> String? {
+        request.headers.first(where: { $0.name == .authorization })?.value
     }
 
     private func authenticated(
