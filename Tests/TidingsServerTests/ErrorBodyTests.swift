@@ -20,6 +20,13 @@ import TidingsCore
         #expect(fast.headers[.retryAfter] == String(seconds))
         let expected = ErrorBody(failure.error).json
         #expect(Array(buffer: ErrorBody.tooManyFailures(retryAfter: String(seconds))) == expected)
+        // Built for this value just now, then kept for the next request that asks for it.
+        for _ in 0..<2 {
+            let (headers, body) = ErrorBody.tooManyFailures(seconds: seconds)
+            let response = Response(status: .tooManyRequests, headers: headers, body: .init(byteBuffer: body))
+            #expect(response.headers == general.headers)
+            #expect(Array(buffer: body) == expected)
+        }
         #expect(String(decoding: expected, as: UTF8.self).hasSuffix("\"retry_after\":\"\(seconds)\"}\n"))
     }
 

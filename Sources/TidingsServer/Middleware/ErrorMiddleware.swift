@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import Synchronization
 import TidingsCore
 
 /// The one place where errors become HTTP: status, `{"message", "code", …}` and the headers
@@ -56,14 +57,11 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         switch failure {
         case .invalidCredentials:
             return Response(
-                status: .unauthorized,
-                headers: [.contentType: "application/json", .wwwAuthenticate: "Bearer realm=\"tidings\""],
+                status: .unauthorized, headers: ErrorBody.invalidCredentialsHeaders,
                 body: .init(byteBuffer: ErrorBody.invalidCredentials))
         case .tooManyFailures(let seconds):
-            let number = String(seconds)
-            return Response(
-                status: .tooManyRequests, headers: [.contentType: "application/json", .retryAfter: number],
-                body: .init(byteBuffer: ErrorBody.tooManyFailures(retryAfter: number)))
+            let (headers, body) = ErrorBody.tooManyFailures(seconds: seconds)
+            return Response(status: .tooManyRequests, headers: headers, body: .init(byteBuffer: body))
         default:
             return response(for: failure.error)
         }
@@ -116,6 +114,25 @@ struct ErrorBody {
 
     /// The body of `invalid_credentials`, the answer to every guessed token, encoded once.
     static let invalidCredentials = ByteBuffer(bytes: ErrorBody(AuthFailure.invalidCredentials.error).json)
+
+    /// The headers of `invalid_credentials`, built once.
+    static let invalidCredentialsHeaders: HTTPFields = [
+        .contentType: "application/json", .wwwAuthenticate: "Bearer realm=\"tidings\"",
+    ]
+
+    /// The headers and body of `too_many_failures` for the last `Retry-After` asked for: under a
+    /// flood the block sits at its maximum, and the value repeats request after request.
+    private static let lastTooManyFailures = Mutex<(seconds: Int, headers: HTTPFields, body: ByteBuffer)?>(nil)
+
+    /// The headers and body of `too_many_failures` after `seconds`.
+    static func tooManyFailures(seconds: Int) -> (headers: HTTPFields, body: ByteBuffer) {
+        if let last = lastTooManyFailures.withLock({ $0 }), last.seconds == seconds { return (last.headers, last.body) }
+        let number = String(seconds)
+        let headers: HTTPFields = [.contentType: "application/json", .retryAfter: number]
+        let body = tooManyFailures(retryAfter: number)
+        lastTooManyFailures.withLock { $0 = (seconds, headers, body) }
+        return (headers, body)
+    }
 
     /// The body of `too_many_failures` for `seconds` (decimal digits), written from two fixed
     /// parts: what `ErrorBody(AuthFailure.tooManyFailures(…).error).json` encodes, as a test checks.
