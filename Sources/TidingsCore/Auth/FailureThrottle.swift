@@ -113,40 +113,50 @@ public final class FailureThrottle: Sendable {
     }
 
     /// Records a failure and says whether the caller was throttled before it: one lock and one
-    /// read and write per key, for the path that answers floods.
+    /// hash lookup per key, for the path that answers floods.
     public func record(_ scope: Scope, address: IPAddress?, username: String?, at now: Date) -> Verdict {
         let limits = limit(scope)
         let keys = keys(scope, address: address, username: username)
         return counts.withLock { counts in
             if counts.count >= capacity { Self.evict(&counts, now: now, keeping: capacity / 2) }
+            // The username first: its count (which never blocks by itself) decides whether the
+            // username is under attack, which takes away the pair's free failures.
+            var usernameUnderAttack = false
+            if let key = keys.username {
+                let counted = Self.count(
+                    &counts[key, default: Count(failures: 0, lastFailure: now)], now, limits, free: .max)
+                usernameUnderAttack = counted.failures > limits.perUsername
+            }
             var wait: TimeInterval = 0
             var wasThrottled = false
-            /// Counts the failure against `key`; past `free` failures, blocks it for a back-off.
-            /// `throttles`: the key stops this caller (the username alone only lowers the pair's
-            /// allowance, see `usernameUnderAttack`).
-            func count(_ key: Key?, free: Int, throttles: Bool) {
+            /// Counts the failure against a key that stops this caller once blocked.
+            func countBlocking(_ key: Key?, free: Int) {
                 guard let key else { return }
-                let previous = active(counts[key], now, limits)
-                if throttles, let until = previous?.blockedUntil, until > now { wasThrottled = true }
-                var count = previous ?? Count(failures: 0, lastFailure: now)
-                count.failures += 1
-                count.lastFailure = now
-                if count.failures > free {
-                    let excess = min(count.failures - free - 1, 30)
-                    let backoff = min(limits.initialBackoff * pow(2, Double(excess)), limits.maximumBackoff)
-                    count.blockedUntil = now.addingTimeInterval(backoff)
-                    wait = max(wait, backoff)
-                }
-                counts[key] = count
+                let counted = Self.count(
+                    &counts[key, default: Count(failures: 0, lastFailure: now)], now, limits, free: free)
+                wasThrottled = wasThrottled || counted.wasBlocked
+                wait = max(wait, counted.backoff ?? 0)
             }
-            let usernameUnderAttack =
-                keys.username.map { (active(counts[$0], now, limits)?.failures ?? 0) + 1 > limits.perUsername }
-                ?? false
-            count(keys.address, free: limits.perAddress, throttles: true)
-            count(keys.pair, free: usernameUnderAttack ? 0 : limits.perUsernameAndAddress, throttles: true)
-            count(keys.username, free: .max, throttles: false)
+            countBlocking(keys.address, free: limits.perAddress)
+            countBlocking(keys.pair, free: usernameUnderAttack ? 0 : limits.perUsernameAndAddress)
             return Verdict(retryAfter: wait > 0 ? Int(wait.rounded(.up)) : nil, wasThrottled: wasThrottled)
         }
+    }
+
+    /// Counts one failure in `count`, in place (a count past its window starts again); past `free`
+    /// failures, blocks it for a back-off that doubles with each further failure.
+    private static func count(
+        _ count: inout Count, _ now: Date, _ limits: Limits, free: Int
+    ) -> (failures: Int, backoff: TimeInterval?, wasBlocked: Bool) {
+        if !isActive(count, now, limits) { count = Count(failures: 0, lastFailure: now) }
+        let wasBlocked = count.blockedUntil.map { $0 > now } ?? false
+        count.failures += 1
+        count.lastFailure = now
+        guard count.failures > free else { return (count.failures, nil, wasBlocked) }
+        let excess = min(count.failures - free - 1, 30)
+        let backoff = min(limits.initialBackoff * pow(2, Double(excess)), limits.maximumBackoff)
+        count.blockedUntil = now.addingTimeInterval(backoff)
+        return (count.failures, backoff, wasBlocked)
     }
 
     /// Forgets the failures of `username` at `address` (after a successful login there).
@@ -188,11 +198,12 @@ public final class FailureThrottle: Sendable {
 
     /// A count that has not expired (no failure within the window and no block in force).
     private func active(_ count: Count?, _ now: Date, _ limits: Limits) -> Count? {
-        guard let count else { return nil }
-        if now.timeIntervalSince(count.lastFailure) > limits.window, (count.blockedUntil ?? .distantPast) <= now {
-            return nil
-        }
+        guard let count, Self.isActive(count, now, limits) else { return nil }
         return count
+    }
+
+    private static func isActive(_ count: Count, _ now: Date, _ limits: Limits) -> Bool {
+        now.timeIntervalSince(count.lastFailure) <= limits.window || (count.blockedUntil ?? .distantPast) > now
     }
 
     private static func evict(_ counts: inout [Key: Count], now: Date, keeping: Int) {
