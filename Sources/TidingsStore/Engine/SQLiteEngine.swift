@@ -107,7 +107,22 @@ public final class SQLiteEngine: DatabaseEngine {
             "PRAGMA busy_timeout = \(busyTimeoutMilliseconds)", "PRAGMA foreign_keys = ON",
         ]
         for pragma in base + pragmas {
-            _ = try await connection.query(pragma)
+            try await retryingDeadlock { _ = try await connection.query(pragma) }
+        }
+    }
+
+    /// Runs `statement`, again while SQLite answers "busy" at once, for as long as the busy
+    /// timeout would have waited. Two processes opening a new database file together both read
+    /// its header and then both need the exclusive lock to switch it to WAL: SQLite sees the
+    /// deadlock and fails one of them immediately instead of waiting.
+    private static func retryingDeadlock(_ statement: () async throws -> Void) async throws {
+        let deadline = ContinuousClock.now + .milliseconds(busyTimeoutMilliseconds)
+        while true {
+            do {
+                return try await statement()
+            } catch let error as SQLiteError where error.reason == .busy && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
         }
     }
 
