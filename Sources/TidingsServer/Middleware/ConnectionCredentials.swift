@@ -40,7 +40,7 @@ final class ConnectionCredentials: Sendable {
         let isNew = byConnection.withLock { entries in
             entries.updateValue(Remembered(header: header, verified: verified), forKey: key) == nil
         }
-        // Also right for a channel that closed meanwhile: the callback then runs at once.
+        // Also right for a channel that closed meanwhile: the callback then runs straight away.
         if isNew { channel.closeFuture.whenComplete { [self] _ in forget(key) } }
     }
 
@@ -50,5 +50,4 @@ final class ConnectionCredentials: Sendable {
     private func forget(_ key: ObjectIdentifier) {
         _ = byConnection.withLock { $0.removeValue(forKey: key) }
     }
-
 }
