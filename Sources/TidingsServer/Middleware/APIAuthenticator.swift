@@ -39,7 +39,8 @@ struct APIAuthenticator: Sendable {
     /// paths the verifier parses the token a second time).
     struct Pending {
         let address: IPAddress?
-        /// The `Authorization` header's credential; `nil`: there was none, the cookie decides.
+        /// The `Authorization` header, and its credential; `nil`: there was none, the cookie decides.
+        let header: String?
         let credential: PresentedCredential?
         let noting: Bool
     }
@@ -55,7 +56,7 @@ struct APIAuthenticator: Sendable {
         do throws(AuthFailure) {
             try refuseCredentialsInURL(request)
             // An Authorization header decides, whatever cookie comes with it.
-            let header = Self.authorization(request)
+            let header = request.headers.first(where: { $0.name == .authorization })?.value
             // The header this connection sent last time, verified then: only the checks that can
             // have changed run again. Should one refuse, the full path below refuses again, and
             // its refusal is the one recorded (with what the parsed credential tells).
@@ -71,10 +72,10 @@ struct APIAuthenticator: Sendable {
                 let verified = try verifier.verifyImmediately(
                     presented, from: address, userAgent: { request.headers[.userAgent] })
             {
-                remember(verified, request: request, context: context)
+                remember(verified, header: header, context: context)
                 return .authenticated(authenticated(context, verified.principal, verified, address, noting))
             }
-            return .waiting(Pending(address: address, credential: credential, noting: noting))
+            return .waiting(Pending(address: address, header: header, credential: credential, noting: noting))
         } catch {
             throw refused(error, credential: credential, request: request, address: address)
         }
@@ -89,7 +90,7 @@ struct APIAuthenticator: Sendable {
                 let verified = try await verifier.verify(presented, from: pending.address) {
                     request.headers[.userAgent]
                 }
-                remember(verified, request: request, context: context)
+                remember(verified, header: pending.header, context: context)
                 return authenticated(context, verified.principal, verified, pending.address, pending.noting)
             }
             let principal = try await sessionPrincipal(request, context: context)
@@ -101,13 +102,9 @@ struct APIAuthenticator: Sendable {
     }
 
     /// Remembers the connection's `Authorization` header as verified (see `ConnectionCredentials`).
-    private func remember(_ verified: Verified, request: Request, context: AppRequestContext) {
-        guard let channel = context.channel, let header = Self.authorization(request) else { return }
+    private func remember(_ verified: Verified, header: String?, context: AppRequestContext) {
+        guard let channel = context.channel, let header else { return }
         connections.remember(header: header, verified: verified, on: channel)
-    }
-
-    private static func authorization(_ request: Request) -> String? {
-        request.headers.first(where: { $0.name == .authorization })?.value
     }
 
     private func authenticated(
