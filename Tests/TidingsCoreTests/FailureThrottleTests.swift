@@ -26,6 +26,24 @@ import TidingsCore
         #expect(throttle.fail(.login, address: attacker, username: nil, at: start + 60 + 901) == nil)
     }
 
+    @Test("an address's own wait, apart from any username's")
+    func addressWait() {
+        let throttle = FailureThrottle(
+            limits: [.api: .init(perAddress: 4, perUsernameAndAddress: 2, perUsername: 100, maximumBackoff: 60)])
+        // Past the username's allowance at this address: that pair waits, the address does not.
+        for _ in 0..<3 { throttle.fail(.api, address: attacker, username: "alice", at: start) }
+        #expect(throttle.retryAfter(.api, address: attacker, username: "alice", at: start) == 1)
+        #expect(throttle.addressWait(.api, address: attacker, at: start) == nil)
+        // Past the address's allowance, whatever the usernames: the address waits.
+        for _ in 0..<3 { throttle.fail(.api, address: attacker, username: "bob", at: start) }
+        #expect(throttle.addressWait(.api, address: attacker, at: start) == 2)
+        #expect(throttle.addressWait(.api, address: attacker, at: start + 1.5) == 1)
+        #expect(throttle.addressWait(.api, address: attacker, at: start + 2) == nil)
+        // Other addresses and other scopes are untouched.
+        #expect(throttle.addressWait(.api, address: user, at: start) == nil)
+        #expect(throttle.addressWait(.login, address: attacker, at: start) == nil)
+    }
+
     @Test("1,000 failures from one address leave the real user at another address alone")
     func realUserElsewhere() {
         let throttle = FailureThrottle()

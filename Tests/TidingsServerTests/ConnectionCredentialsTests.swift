@@ -45,7 +45,7 @@ import TidingsTestSupport
         }
     }
 
-    @Test("a closed connection's credential is forgotten")
+    @Test("a connection's last success or failure is kept until it closes")
     func forgetsClosedConnections() async throws {
         try await TestApp.run(.sqlite) { app in
             let (_, token) = try await app.makeAPIUser("shop")
@@ -58,6 +58,20 @@ import TidingsTestSupport
             #expect(credentials.earlier(header: header + "x", on: channel) == nil)
             #expect(credentials.earlier(header: "Bearer x", on: channel) == nil)
             #expect(credentials.earlier(header: header, on: EmbeddedChannel()) == nil)
+            #expect(credentials.count == 1)
+            // A counted failure replaces the success, whatever the next header; a success, the failure.
+            credentials.rememberFailure(on: channel)
+            #expect(credentials.earlier(header: header, on: channel) == nil)
+            guard case .failed = credentials.recall(header: header, on: channel) else {
+                Issue.record("a failure is remembered")
+                return
+            }
+            guard case .failed = credentials.recall(header: nil, on: channel) else {
+                Issue.record("a failure is remembered for a request without a header too")
+                return
+            }
+            credentials.remember(header: header, verified: verified, on: channel)
+            #expect(credentials.earlier(header: header, on: channel) != nil)
             #expect(credentials.count == 1)
             try await channel.close()
             channel.embeddedEventLoop.run()  // the close callbacks

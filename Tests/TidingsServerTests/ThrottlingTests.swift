@@ -50,7 +50,8 @@ import TidingsTestSupport
             #expect(statuses.keys.allSatisfy { [.unauthorized, .tooManyRequests].contains($0) }, "\(statuses)")
             #expect(Int(retryAfter ?? "") ?? 0 >= 1)
 
-            // The real token works from another address, and even from the flooded one.
+            // The real token works from another address, and even from the flooded one: the flood
+            // came through a trusted proxy, whose connection carries other clients too.
             for address in [Self.office, Self.attacker] {
                 let real = try await app.request(.get, "/api/lists", headers: Self.from(address, .bearer(token)))
                 #expect(real.status == .ok, "from \(address): \(real.body)")
@@ -81,6 +82,38 @@ import TidingsTestSupport
                 body: SessionLoginTests.form(["username": "alice", "password": "alice password", "nonce": nonce]))
             #expect(blocked.status == .tooManyRequests)
             #expect(blocked.headers[.retryAfter] != nil)
+        }
+    }
+
+    @Test(
+        "a connection that keeps guessing is refused unheard while its address waits, other connections are not",
+        arguments: TestBackend.enabled)
+    func guessingConnection(backend: TestBackend) async throws {
+        let time = OffsetClock()
+        try await TestApp.run(backend, clock: time.clock, setup: .live) { app in
+            let (_, token) = try await app.makeAPIUser("shop")
+            let keyID = try app.services.tokenFormat.parse(token)
+            // Wrong secrets on the test's one keep-alive connection, past the 50 an address may make.
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<60 {
+                let guess = app.services.tokenFormat.generate(keyID: keyID).token
+                statuses.append(try await app.request(.get, "/api/lists", headers: .basic("shop", guess)).status)
+            }
+            #expect(statuses.suffix(10).allSatisfy { $0 == .tooManyRequests }, "\(statuses)")
+            // The right token on that connection is not even looked at...
+            let unheard = try await app.request(.get, "/api/lists", headers: .bearer(token))
+            #expect(unheard.status == .tooManyRequests)
+            #expect(unheard.code == "too_many_failures")
+            #expect(Int(unheard.headers[.retryAfter] ?? "") ?? 0 >= 1)
+            // ...while a new connection from the same address is verified, and gets in.
+            let other = try RawHTTPConnection(port: try #require(app.client.port))
+            try other.send("GET /api/lists HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n\r\n")
+            let answer = other.receive(until: "\r\n\r\n")
+            #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
+            // Once the wait is over, the guessing connection is heard again.
+            time.advance(by: 1_000)
+            let heard = try await app.request(.get, "/api/lists", headers: .bearer(token))
+            #expect(heard.status == .ok, "\(heard.body)")
         }
     }
 

@@ -98,6 +98,16 @@ public final class FailureThrottle: Sendable {
         }
     }
 
+    /// Seconds `address` must still wait in `scope` for its own failures, whatever the username,
+    /// or `nil`. One lock and one hash lookup: for answering a connection that keeps failing.
+    public func addressWait(_ scope: Scope, address: IPAddress, at now: Date) -> Int? {
+        let limits = limit(scope)
+        let key = Key(scope: scope, kind: .address, address: address, username: nil)
+        let until = counts.withLock { counts in active(counts[key], now, limits)?.blockedUntil }
+        guard let until, until > now else { return nil }
+        return Int(until.timeIntervalSince(now).rounded(.up))
+    }
+
     /// Records a failure; returns the seconds to wait when this failure crossed a threshold.
     @discardableResult
     public func fail(_ scope: Scope, address: IPAddress?, username: String?, at now: Date) -> Int? {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import TidingsCore
 
 /// Authenticates `/api/*` requests (credentials.md §2): an `Authorization` header decides when
@@ -57,15 +58,27 @@ struct APIAuthenticator: Sendable {
             try refuseCredentialsInURL(request)
             // An Authorization header decides, whatever cookie comes with it.
             let header = request.headers.first(where: { $0.name == .authorization })?.value
-            // The header this connection sent last time, verified then: only the checks that can
-            // have changed run again. Should one refuse, the full path below refuses again, and
-            // its refusal is the one recorded (with what the parsed credential tells).
-            if let header, let channel = context.channel,
-                let earlier = connections.earlier(header: header, on: channel),
-                let verified = try? verifier.verifyAgain(
-                    earlier, from: address, userAgent: { request.headers[.userAgent] })
-            {
-                return .authenticated(authenticated(context, verified.principal, verified, address, noting))
+            if let channel = context.channel {
+                switch connections.recall(header: header, on: channel) {
+                case .verified(let earlier):
+                    // The header this connection sent last time, verified then: only the checks
+                    // that can have changed run again. Should one refuse, the full path below
+                    // refuses again, and its refusal is the one recorded (with what the parsed
+                    // credential tells).
+                    if let verified = try? verifier.verifyAgain(
+                        earlier, from: address, userAgent: { request.headers[.userAgent] })
+                    {
+                        return .authenticated(authenticated(context, verified.principal, verified, address, noting))
+                    }
+                case .failed:
+                    // This connection's last attempt was a guess, and its address is made to wait:
+                    // nothing it sends is looked at until the wait is over.
+                    if let address, let wait = throttle.addressWait(.api, address: address, at: clock.now()) {
+                        throw .tooManyFailures(retryAfter: wait)
+                    }
+                case .none:
+                    break
+                }
             }
             if let header { credential = try PresentedCredential.parse(authorization: header) }
             if let presented = credential,
@@ -77,7 +90,7 @@ struct APIAuthenticator: Sendable {
             }
             return .waiting(Pending(address: address, header: header, credential: credential, noting: noting))
         } catch {
-            throw refused(error, credential: credential, request: request, address: address)
+            throw refused(error, credential: credential, request: request, address: address, channel: context.channel)
         }
     }
 
@@ -97,7 +110,9 @@ struct APIAuthenticator: Sendable {
             try origin.check(request)
             return authenticated(context, principal, nil, pending.address, pending.noting)
         } catch {
-            throw refused(error, credential: pending.credential, request: request, address: pending.address)
+            throw refused(
+                error, credential: pending.credential, request: request, address: pending.address,
+                channel: context.channel)
         }
     }
 
@@ -143,11 +158,13 @@ struct APIAuthenticator: Sendable {
 extension APIAuthenticator {
     /// Counts a failure that suggests guessing against the address (and the username at it):
     /// past the threshold the answer becomes 429 with `Retry-After`. Failures that need the right
-    /// secret (expired, revoked, superseded, disabled, address not allowed) never count. Writes
+    /// secret (expired, revoked, superseded, disabled, address not allowed) never count. A counted
+    /// failure straight from the client marks its connection (see `ConnectionCredentials`). Writes
     /// the audit event, except for requests without credentials, stale sessions, and the repeats
     /// of an address already throttled (one `auth.throttled` event marks the start).
     func refused(
-        _ failure: AuthFailure, credential: PresentedCredential?, request: Request, address: IPAddress?
+        _ failure: AuthFailure, credential: PresentedCredential?, request: Request, address: IPAddress?,
+        channel: (any Channel)?
     ) -> AuthFailure {
         var answer = failure
         var action = "auth.failure"
@@ -159,6 +176,9 @@ extension APIAuthenticator {
             let scope: FailureThrottle.Scope =
                 credential.map { format.looksLikeToken($0.secret) } == false ? .login : .api
             let verdict = throttle.record(scope, address: address, username: credential?.username, at: clock.now())
+            if let channel, !addresses.mayForward(for: channel.remoteAddress) {
+                connections.rememberFailure(on: channel)
+            }
             if let wait = verdict.retryAfter {
                 answer = .tooManyFailures(retryAfter: wait)
                 if verdict.wasThrottled { return answer }  // the flood goes on: no event per request

@@ -25,6 +25,13 @@ struct ClientAddressResolver: Sendable {
         return client
     }
 
+    /// Whether requests from `peer` may speak for other clients (it is a trusted proxy): then one
+    /// connection can carry many clients.
+    func mayForward(for peer: SocketAddress?) -> Bool {
+        guard !trustedProxies.isEmpty, let peer = peer.flatMap(IPAddress.init(socketAddress:)) else { return false }
+        return isTrusted(peer)
+    }
+
     private func isTrusted(_ address: IPAddress) -> Bool {
         trustedProxies.contains { $0.contains(address) }
     }

@@ -115,9 +115,11 @@ struct ErrorBody {
     /// The body of `invalid_credentials`, the answer to every guessed token, encoded once.
     static let invalidCredentials = ByteBuffer(bytes: ErrorBody(AuthFailure.invalidCredentials.error).json)
 
-    /// The headers of `invalid_credentials`, built once.
+    /// The headers of `invalid_credentials`, built once (with the length, which `Response` would
+    /// otherwise add to a copy on every refusal).
     static let invalidCredentialsHeaders: HTTPFields = [
         .contentType: "application/json", .wwwAuthenticate: "Bearer realm=\"tidings\"",
+        .contentLength: String(invalidCredentials.readableBytes),
     ]
 
     /// The headers and body of `too_many_failures` for the last `Retry-After` asked for: under a
@@ -128,8 +130,10 @@ struct ErrorBody {
     static func tooManyFailures(seconds: Int) -> (headers: HTTPFields, body: ByteBuffer) {
         if let last = lastTooManyFailures.withLock({ $0 }), last.seconds == seconds { return (last.headers, last.body) }
         let number = String(seconds)
-        let headers: HTTPFields = [.contentType: "application/json", .retryAfter: number]
         let body = tooManyFailures(retryAfter: number)
+        let headers: HTTPFields = [
+            .contentType: "application/json", .retryAfter: number, .contentLength: String(body.readableBytes),
+        ]
         lastTooManyFailures.withLock { $0 = (seconds, headers, body) }
         return (headers, body)
     }
