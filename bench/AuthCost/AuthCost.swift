@@ -67,32 +67,38 @@ struct AuthCost {
                 .init(username: "bench", type: .api, status: .enabled, userRoleID: UserRole.superAdminID), by: nil)
             guard let token = created.token else { throw AuthCostError("no token for the API user") }
             let responder = buildRouter(services: services).buildResponder()
-            // A real connection on loopback: the context asks it for the peer's address, as in a server.
+            // Real connections on loopback, one per scenario as wrk's are: the context asks its
+            // connection for the peer's address, and Tidings remembers per connection what the
+            // last request's credentials did.
             let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .bind(host: "127.0.0.1", port: 0).get()
-            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connect(to: listener.localAddress!).get()
+            let scenarios = scenarios(token: token)
+            var channels: [any Channel] = []
+            for _ in scenarios {
+                channels.append(
+                    try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                        .connect(to: listener.localAddress!).get())
+            }
             defer {
-                channel.close(promise: nil)
+                for channel in channels { channel.close(promise: nil) }
                 listener.close(promise: nil)
             }
-            let scenarios = scenarios(token: token)
-            func run(_ scenario: Scenario, _ count: Int) async throws -> Double {
-                try await scenario.nanosecondsPerRequest(
-                    count, tasks: tasks, responder: responder, channel: channel, logger: logger)
+            func run(_ index: Int, _ count: Int) async throws -> Double {
+                try await scenarios[index].nanosecondsPerRequest(
+                    count, tasks: tasks, responder: responder, channel: channels[index], logger: logger)
             }
 
             if let only = ProcessInfo.processInfo.environment["AUTH_COST_ONLY"].flatMap(Int.init),
                 scenarios.indices.contains(only - 1)
             {
-                print(String(format: "%.0f ns/request", try await run(scenarios[only - 1], perRound * rounds)))
+                print(String(format: "%.0f ns/request", try await run(only - 1, perRound * rounds)))
                 return
             }
-            for scenario in scenarios { _ = try await run(scenario, max(tasks, perRound / 10)) }  // warm-up
+            for index in scenarios.indices { _ = try await run(index, max(tasks, perRound / 10)) }  // warm-up
             var figures = Array(repeating: [Double](), count: scenarios.count)
             for round in 1...rounds {
-                for (index, scenario) in scenarios.enumerated() {
-                    figures[index].append(try await run(scenario, perRound))
+                for index in scenarios.indices {
+                    figures[index].append(try await run(index, perRound))
                 }
                 FileHandle.standardError.write(Data("auth-cost: round \(round)/\(rounds)\n".utf8))
             }
