@@ -7,7 +7,8 @@ import Synchronization
 ///
 /// Designed so that an attacker cannot lock the real user out:
 /// - a request whose credentials verify is never throttled (callers check only before costly
-///   work such as a password hash, and when answering a failure);
+///   work such as a password hash, when answering a failure, and on the very connection that
+///   made the failures while its address waits);
 /// - an address is throttled for its own failures, so a flood from one address leaves every
 ///   other address alone;
 /// - a username under attack from many addresses is throttled only at the addresses that have
