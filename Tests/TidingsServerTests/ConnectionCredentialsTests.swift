@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import NIOCore
 import NIOEmbedded
 import Testing
 import TidingsCore
@@ -78,5 +79,13 @@ import TidingsTestSupport
             #expect(credentials.count == 0)
             #expect(credentials.earlier(header: header, on: channel) == nil)
         }
+    }
+}
+
+extension ConnectionCredentials {
+    /// What `header` verified as when `channel` last sent it, if `channel` sends the same bytes.
+    fileprivate func earlier(header: String, on channel: any Channel) -> Verified? {
+        guard case .verified(let verified) = recall(header: header, on: channel) else { return nil }
+        return verified
     }
 }

@@ -52,12 +52,6 @@ final class ConnectionCredentials: Sendable {
         }
     }
 
-    /// What `header` verified as when `channel` last sent it, if `channel` sends the same bytes.
-    func earlier(header: String, on channel: any Channel) -> Verified? {
-        guard case .verified(let verified) = recall(header: header, on: channel) else { return nil }
-        return verified
-    }
-
     /// Remembers that `header` verified as `verified` on `channel`, until the channel closes or
     /// its next attempt verifies another header or fails.
     func remember(header: String, verified: Verified, on channel: any Channel) {
