@@ -94,6 +94,39 @@ import TidingsCore
         #expect(loader.loads.load(ordering: .relaxed) == 2)
     }
 
+    @Test("the lock-free currency check follows every load, invalidation and refresh")
+    func currency() async throws {
+        let loader = NumberedLoader()
+        let time = ManualTime()
+        let directory = AuthDirectory(refreshAfter: .seconds(5), now: time.now) { try await loader.load() }
+        #expect(!directory.isCurrent(serial: 0))
+        let first = try await directory.snapshot()
+        #expect(directory.isCurrent(serial: first.serial))
+        #expect(!directory.isCurrent(serial: first.serial &+ 1))
+        // A change here, or announced by another process: stale at once, until the next load.
+        await directory.invalidate()
+        #expect(!directory.isCurrent(serial: first.serial))
+        let second = try await directory.snapshot()
+        #expect(second.serial != first.serial)
+        #expect(directory.isCurrent(serial: second.serial))
+        directory.invalidateAfterRemoteChange()
+        #expect(!directory.isCurrent(serial: second.serial))
+        let third = try await directory.snapshot()
+        #expect(directory.isCurrent(serial: third.serial))
+        // Past the refresh period the check still answers yes, and starts the background refresh,
+        // whose snapshot then replaces the old one.
+        time.advance(.seconds(6))
+        #expect(directory.isCurrent(serial: third.serial))
+        var replaced = false
+        for _ in 0..<500 where !replaced {
+            try await Task.sleep(for: .milliseconds(10))
+            replaced = !directory.isCurrent(serial: third.serial)
+        }
+        #expect(replaced)
+        #expect(loader.loads.load(ordering: .relaxed) == 4)
+        #expect(directory.isCurrent(serial: try await directory.snapshot().serial))
+    }
+
     @Test("an unknown key id reloads at most once per interval")
     func missReload() async throws {
         let loader = NumberedLoader()

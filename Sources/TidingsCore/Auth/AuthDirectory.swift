@@ -24,6 +24,12 @@ public final class AuthDirectory: Sendable {
     }
 
     private let state = Mutex(State())
+    /// What `cachedSnapshot()` would answer, for the token path to read on every request without
+    /// the lock: the current snapshot's serial (0: none is current), and when it is due for a
+    /// background refresh (nanoseconds after `epoch`). Written only under `state`'s lock.
+    private let currentSerial = Atomic<UInt64>(0)
+    private let refreshDue = Atomic<Int64>(.max)
+    private let epoch: ContinuousClock.Instant
     private let load: @Sendable () async throws -> AuthSnapshot
     private let refreshAfter: Duration
     private let missReloadInterval: Duration
@@ -41,6 +47,7 @@ public final class AuthDirectory: Sendable {
         self.refreshAfter = refreshAfter
         self.missReloadInterval = missReloadInterval
         self.now = now
+        epoch = now()
     }
 
     /// Builds snapshots from the stores.
@@ -87,6 +94,15 @@ public final class AuthDirectory: Sendable {
         }
     }
 
+    /// Whether the snapshot numbered `serial` is still the one `cachedSnapshot()` answers with
+    /// (starting a background refresh when it is due, as that does). Two atomic reads and a clock
+    /// read, no lock: for a request whose credential was verified against that snapshot before.
+    public func isCurrent(serial: UInt64) -> Bool {
+        guard serial != 0, currentSerial.load(ordering: .sequentiallyConsistent) == serial else { return false }
+        if nanosecondsSinceEpoch(now()) > refreshDue.load(ordering: .relaxed) { _ = cachedSnapshot() }
+        return true
+    }
+
     /// `snapshot()` for the authentication path: a failed load becomes `AuthFailure.unavailable`.
     public func loadedSnapshot() async throws(AuthFailure) -> AuthSnapshot {
         do { return try await snapshot() } catch { throw .unavailable }
@@ -104,13 +120,16 @@ public final class AuthDirectory: Sendable {
     /// It returns once the other processes have been told (one round trip on PostgreSQL), so that
     /// when an API call that revoked a token answers, every instance already knows.
     public func invalidate() async {
-        state.withLock { $0.generation &+= 1 }
+        invalidateAfterRemoteChange()
         try? await changes?.announce()
     }
 
     /// Marks the cached snapshot stale because another process announced a change.
     public func invalidateAfterRemoteChange() {
-        state.withLock { $0.generation &+= 1 }
+        state.withLock { state in
+            state.generation &+= 1
+            publish(state)
+        }
     }
 
     /// Loads a fresh snapshot in the background, serving the current one meanwhile (the periodic
@@ -173,8 +192,29 @@ public final class AuthDirectory: Sendable {
             if state.loading?.generation == generation { state.loading = nil }
             if generation == state.generation {
                 state.current = Loaded(generation: generation, snapshot: snapshot, loadedAt: loadedAt)
+                publish(state)
             }
         }
+    }
+
+    /// Mirrors `state` into the lock-free fields `isCurrent(serial:)` reads; called under the lock
+    /// after every change to which snapshot is current.
+    private func publish(_ state: State) {
+        guard let current = state.current, current.generation == state.generation else {
+            currentSerial.store(0, ordering: .sequentiallyConsistent)
+            return
+        }
+        refreshDue.store(nanosecondsSinceEpoch(current.loadedAt + refreshAfter), ordering: .relaxed)
+        currentSerial.store(current.snapshot.serial, ordering: .sequentiallyConsistent)
+    }
+
+    /// Saturating: a refresh period of centuries is "never", not a crash.
+    private func nanosecondsSinceEpoch(_ instant: ContinuousClock.Instant) -> Int64 {
+        let (seconds, attoseconds) = (instant - epoch).components
+        let (nanoseconds, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow else { return seconds < 0 ? .min : .max }
+        return nanoseconds.addingReportingOverflow(attoseconds / 1_000_000_000).overflow
+            ? .max : nanoseconds + attoseconds / 1_000_000_000
     }
 
     private func finishLoading(_ generation: UInt64) {

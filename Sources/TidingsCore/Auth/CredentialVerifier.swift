@@ -85,9 +85,9 @@ public final class CredentialVerifier: Sendable {
     public func verifyAgain(
         _ earlier: Verified, from address: IPAddress? = nil, userAgent: () -> String? = { nil }
     ) throws(AuthFailure) -> Verified? {
-        guard let snapshot = directory.cachedSnapshot(), snapshot.serial == earlier.snapshotSerial else { return nil }
+        guard directory.isCurrent(serial: earlier.snapshotSerial) else { return nil }
         return try admit(
-            earlier.entry, usedPreviousSecret: earlier.usedPreviousSecret, snapshotSerial: snapshot.serial,
+            earlier.entry, usedPreviousSecret: earlier.usedPreviousSecret, snapshotSerial: earlier.snapshotSerial,
             from: address, userAgent: userAgent)
     }
 
