@@ -88,15 +88,10 @@ public final class FailureThrottle: Sendable {
     public func retryAfter(_ scope: Scope, address: IPAddress?, username: String?, at now: Date) -> Int? {
         let limits = limit(scope)
         let keys = keys(scope, address: address, username: username)
-        return counts.withLock { counts in
-            var wait: TimeInterval = 0
-            for key in [keys.address, keys.pair] {
-                if let key, let until = active(counts[key], now, limits)?.blockedUntil, until > now {
-                    wait = max(wait, until.timeIntervalSince(now))
-                }
-            }
-            return wait > 0 ? Int(wait.rounded(.up)) : nil
+        let wait = counts.withLock { counts in
+            max(remainingWait(keys.address, in: counts, now, limits), remainingWait(keys.pair, in: counts, now, limits))
         }
+        return Self.seconds(wait)
     }
 
     /// Seconds `address` must still wait in `scope` for its own failures, whatever the username,
@@ -104,9 +99,18 @@ public final class FailureThrottle: Sendable {
     public func addressWait(_ scope: Scope, address: IPAddress, at now: Date) -> Int? {
         let limits = limit(scope)
         let key = Key(scope: scope, kind: .address, address: address, username: nil)
-        let until = counts.withLock { counts in active(counts[key], now, limits)?.blockedUntil }
-        guard let until, until > now else { return nil }
-        return Int(until.timeIntervalSince(now).rounded(.up))
+        return Self.seconds(counts.withLock { counts in remainingWait(key, in: counts, now, limits) })
+    }
+
+    /// How long `key` is still blocked at `now` (0: not blocked).
+    private func remainingWait(_ key: Key?, in counts: [Key: Count], _ now: Date, _ limits: Limits) -> TimeInterval {
+        guard let key, let until = active(counts[key], now, limits)?.blockedUntil, until > now else { return 0 }
+        return until.timeIntervalSince(now)
+    }
+
+    /// A wait as `Retry-After` seconds, rounded up; `nil` for none.
+    private static func seconds(_ wait: TimeInterval) -> Int? {
+        wait > 0 ? Int(wait.rounded(.up)) : nil
     }
 
     /// Records a failure; returns the seconds to wait when this failure crossed a threshold.
@@ -150,7 +154,7 @@ public final class FailureThrottle: Sendable {
             }
             countBlocking(keys.address, free: limits.perAddress)
             countBlocking(keys.pair, free: usernameUnderAttack ? 0 : limits.perUsernameAndAddress)
-            return Verdict(retryAfter: wait > 0 ? Int(wait.rounded(.up)) : nil, wasThrottled: wasThrottled)
+            return Verdict(retryAfter: Self.seconds(wait), wasThrottled: wasThrottled)
         }
     }
 

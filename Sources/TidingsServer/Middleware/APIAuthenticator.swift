@@ -176,7 +176,7 @@ extension APIAuthenticator {
             let scope: FailureThrottle.Scope =
                 credential.map { format.looksLikeToken($0.secret) } == false ? .login : .api
             let verdict = throttle.record(scope, address: address, username: credential?.username, at: clock.now())
-            if let channel, !addresses.mayForward(for: channel.remoteAddress) {
+            if let channel, !addresses.mayForward(channel) {
                 connections.rememberFailure(on: channel)
             }
             if let wait = verdict.retryAfter {

@@ -25,10 +25,12 @@ struct ClientAddressResolver: Sendable {
         return client
     }
 
-    /// Whether requests from `peer` may speak for other clients (it is a trusted proxy): then one
-    /// connection can carry many clients.
-    func mayForward(for peer: SocketAddress?) -> Bool {
-        guard !trustedProxies.isEmpty, let peer = peer.flatMap(IPAddress.init(socketAddress:)) else { return false }
+    /// Whether `connection`'s peer may speak for other clients (it is a trusted proxy): then one
+    /// connection can carry many clients. Asks the connection for its peer only when proxies are
+    /// configured.
+    func mayForward(_ connection: any Channel) -> Bool {
+        guard !trustedProxies.isEmpty, let peer = connection.remoteAddress.flatMap(IPAddress.init(socketAddress:))
+        else { return false }
         return isTrusted(peer)
     }
 
