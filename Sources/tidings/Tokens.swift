@@ -94,7 +94,8 @@ struct ListTokens: AsyncParsableCommand {
     func run() async throws {
         try await options.withServices { services in
             let user = try await owner.resolve(services)
-            try CommandOutput.printTokens(try await services.tokens.tokens(of: user.id), services: services, json: json)
+            try CommandOutput.printTokens(
+                try await services.tokens.tokens(of: user.id, by: nil), services: services, json: json)
         }
     }
 }
@@ -120,7 +121,7 @@ struct RotateToken: AsyncParsableCommand {
     func run() async throws {
         try await options.withServices { services in
             let user = try await owner.resolve(services)
-            let issued = try await services.tokens.rotate(id, of: user.id, graceSeconds: graceSeconds)
+            let issued = try await services.tokens.rotate(id, of: user.id, graceSeconds: graceSeconds, by: nil)
             services.audit.recordCommand("tokens.rotate", target: ("token", id))
             try CommandOutput.printToken(issued.token, secret: issued.secret, services: services, json: json)
         }

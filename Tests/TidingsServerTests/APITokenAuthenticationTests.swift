@@ -191,11 +191,11 @@ import TidingsTestSupport
     @Test("role changes apply to a token's very next request", arguments: TestBackend.enabled)
     func roleChangeIsImmediate(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
-            let role = try await app.services.roles.createUserRole(name: "readers", permissions: ["users:get"])
+            let role = try await app.services.roles.createUserRole(name: "readers", permissions: ["users:get"], by: nil)
             let (user, token) = try await app.makeAPIUser("shop", role: role.id)
             let headers = HTTPFields.basic(user.username, token)
             #expect(try await app.request(.get, "/api/users", headers: headers).status == .ok)
-            _ = try await app.services.roles.updateUserRole(role.id, name: "readers", permissions: [])
+            _ = try await app.services.roles.updateUserRole(role.id, name: "readers", permissions: [], by: nil)
             let after = try await app.request(.get, "/api/users", headers: headers)
             #expect(after.status == .forbidden)
             #expect(after.message == "permission denied: users:get")

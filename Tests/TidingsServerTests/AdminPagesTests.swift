@@ -145,7 +145,8 @@ import TidingsTestSupport
     @Test("a narrow role sees no Users link and gets a 403 page, not the data", arguments: TestBackend.enabled)
     func permissions(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
-            let role = try await app.services.roles.createUserRole(name: "readers", permissions: ["lists:get_all"])
+            let role = try await app.services.roles.createUserRole(
+                name: "readers", permissions: ["lists:get_all"], by: nil)
             try await app.makeLoginUser("reader", role: role.id)
             let (shop, _) = try await app.makeAPIUser("shop")
             let browser = try await Browser.signIn(app, as: "reader")
@@ -158,16 +159,20 @@ import TidingsTestSupport
             }
             let revoke = try await browser.post("/admin/users/\(shop.id.rawValue)/tokens/revoke-all", [])
             #expect(revoke.status == .forbidden)
-            #expect(try await app.services.tokens.tokens(of: shop.id).allSatisfy { $0.revokedAt == nil })
+            #expect(try await app.services.tokens.tokens(of: shop.id, by: nil).allSatisfy { $0.revokedAt == nil })
 
             // users:get without users:manage: the list, but no button that would lead to a 403.
-            let viewerRole = try await app.services.roles.createUserRole(name: "viewers", permissions: ["users:get"])
+            let viewerRole = try await app.services.roles.createUserRole(
+                name: "viewers", permissions: ["users:get"], by: nil)
             try await app.makeLoginUser("viewer", role: viewerRole.id)
             let viewer = try await Browser.signIn(app, as: "viewer")
             let users = try await viewer.get("/admin/users")
             #expect(users.status == .ok && users.body.contains("shop"))
             #expect(!users.body.contains("/admin/users/new"))
-            let tokens = try await viewer.get("/admin/users/\(shop.id.rawValue)/tokens")
+            // A Super Admin's tokens are not the viewer's to see; a weaker user's are.
+            #expect(try await viewer.get("/admin/users/\(shop.id.rawValue)/tokens").status == .forbidden)
+            let (bot, _) = try await app.makeAPIUser("bot", role: viewerRole.id)
+            let tokens = try await viewer.get("/admin/users/\(bot.id.rawValue)/tokens")
             #expect(tokens.status == .ok)
             // No rotate, revoke or create forms: the only form is the header's logout.
             #expect(tokens.body.components(separatedBy: "<form").count == 2)
@@ -177,10 +182,10 @@ import TidingsTestSupport
     @Test("every admin route that needs a permission refuses a user without it, before its handler runs")
     func everyRouteChecksItsPermission() async throws {
         try await TestApp.run(.sqlite) { app in
-            let role = try await app.services.roles.createUserRole(name: "nothing", permissions: [])
+            let role = try await app.services.roles.createUserRole(name: "nothing", permissions: [], by: nil)
             try await app.makeLoginUser("nobody", role: role.id)
             let (shop, _) = try await app.makeAPIUser("shop")
-            let token = try #require(try await app.services.tokens.tokens(of: shop.id).first)
+            let token = try #require(try await app.services.tokens.tokens(of: shop.id, by: nil).first)
             let browser = try await Browser.signIn(app, as: "nobody")
             let cookie = SessionCookie(secure: false, maxAge: 60)
             let routes = adminRoutes(services: app.services, cookie: cookie).filter { !$0.anyOf.isEmpty }
@@ -195,7 +200,7 @@ import TidingsTestSupport
                 #expect(response.status == .forbidden, "\(route.method) \(path)")
                 #expect(response.body.contains("You do not have permission"), "\(path)")
             }
-            #expect(try await app.services.tokens.tokens(of: shop.id).count == 1)
+            #expect(try await app.services.tokens.tokens(of: shop.id, by: nil).count == 1)
         }
     }
 
@@ -270,7 +275,8 @@ import TidingsTestSupport
                 ])
             #expect(created.status == .ok)
             let secret = try #require(Self.secret(in: created.body))
-            let token = try #require(try await app.services.tokens.tokens(of: shop.id).first { $0.name == "ci" })
+            let token = try #require(
+                try await app.services.tokens.tokens(of: shop.id, by: nil).first { $0.name == "ci" })
             #expect(token.scopes == [.listsGetAll])
             #expect(token.allowedCIDRs == ["10.0.0.0/8", "2001:db8::/32"])
             #expect(token.lists == [news.id])
@@ -293,7 +299,7 @@ import TidingsTestSupport
             #expect(try await app.services.tokens.token(token.keyID, of: shop.id).revokedAt != nil)
             let all = try await browser.post("\(path)/revoke-all", [])
             #expect(all.status == .seeOther)
-            #expect(try await app.services.tokens.tokens(of: shop.id).allSatisfy { $0.revokedAt != nil })
+            #expect(try await app.services.tokens.tokens(of: shop.id, by: nil).allSatisfy { $0.revokedAt != nil })
             let rotateRevoked = try await browser.post("\(path)/\(token.keyID)/rotate", [])
             #expect(rotateRevoked.status == .badRequest)
 
@@ -499,7 +505,8 @@ import TidingsTestSupport
             let mine = try #require(all.first { $0.name == "Bulk 01" })
             let other = try #require(all.first { $0.name == "Bulk 02" })
             let listRole = try await app.makeListRole("bulk one", [(mine.id, [.get, .manage])])
-            let role = try await app.services.roles.createUserRole(name: "editors", permissions: ["subscribers:get"])
+            let role = try await app.services.roles.createUserRole(
+                name: "editors", permissions: ["subscribers:get"], by: nil)
             try await app.makeLoginUser("editor", role: role.id, listRole: listRole.id)
             let ed = try await Browser.signIn(app, as: "editor")
             let edsLists = try await ed.get("/admin/lists")
@@ -569,7 +576,8 @@ import TidingsTestSupport
             #expect(try await app.services.roles.listRoles().isEmpty)
 
             // roles:get alone: everything visible, nothing editable.
-            let viewers = try await app.services.roles.createUserRole(name: "Viewers", permissions: ["roles:get"])
+            let viewers = try await app.services.roles.createUserRole(
+                name: "Viewers", permissions: ["roles:get"], by: nil)
             try await app.makeLoginUser("viewer", role: viewers.id)
             let viewer = try await Browser.signIn(app, as: "viewer")
             let page = try await viewer.get("/admin/roles")
@@ -652,7 +660,7 @@ import TidingsTestSupport
 
             // A reader without sql_query or manage: no SQL box, no forms, and the query is refused.
             let readers = try await app.services.roles.createUserRole(
-                name: "Readers", permissions: ["subscribers:get_all"])
+                name: "Readers", permissions: ["subscribers:get_all"], by: nil)
             try await app.makeLoginUser("reader2", role: readers.id)
             let plain = try await Browser.signIn(app, as: "reader2")
             let view = try await plain.get("/admin/subscribers")

@@ -33,7 +33,8 @@ import TidingsTestSupport
             let admin = try await app.adminHeaders()
             let list = try await app.makeList("A")
             let listRole = try await app.makeListRole("team", [(list.id, [.get, .manage])])
-            let role = try await app.services.roles.createUserRole(name: "limited", permissions: ["subscribers:get"])
+            let role = try await app.services.roles.createUserRole(
+                name: "limited", permissions: ["subscribers:get"], by: nil)
             let created = try await app.request(
                 .post, "/api/users", headers: admin,
                 json: [

@@ -121,7 +121,7 @@ import TidingsTestSupport
     func typeChecked(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let admin = try await app.adminHeaders()
-            let role = try await app.services.roles.createUserRole(name: "staff", permissions: ["users:get"])
+            let role = try await app.services.roles.createUserRole(name: "staff", permissions: ["users:get"], by: nil)
             let response = try await app.request(
                 .put, "/api/roles/lists/\(role.id)", headers: admin, json: ["name": "staff", "lists": []])
             #expect(response.status == .notFound)
@@ -135,7 +135,7 @@ import TidingsTestSupport
             let admin = try await app.adminHeaders()
             let list = try await app.makeList("A")
             let listRole = try await app.makeListRole("readers", [(list.id, [.get])])
-            let userRole = try await app.services.roles.createUserRole(name: "staff", permissions: [])
+            let userRole = try await app.services.roles.createUserRole(name: "staff", permissions: [], by: nil)
             let user = try await app.makeAPIUser("shop", role: userRole.id, listRole: listRole.id).user
             for id in [listRole.id, userRole.id] {
                 let response = try await app.request(.delete, "/api/roles/\(id)", headers: admin)

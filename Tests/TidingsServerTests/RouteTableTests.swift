@@ -46,6 +46,56 @@ import TidingsTestSupport
         }
     }
 
+    /// The routes that act on another user's account or credentials: `users/:id/…` writes and
+    /// token reads (2FA enrolment is refused for any account but one's own, by its own rule).
+    static func actsOnAUser(_ route: APIRoute) -> Bool {
+        guard route.path.hasPrefix("users/:id") else { return false }
+        if route.path.hasPrefix("users/:id/twofa") { return route.method == .delete }
+        return route.method != .get || route.path.hasSuffix("tokens")
+    }
+
+    @Test(
+        "every route acting on another user refuses a caller weaker than that user", arguments: TestBackend.enabled)
+    func actionsOnStrongerUsers(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let routes = apiRoutes(services: app.services).filter(Self.actsOnAUser)
+            #expect(routes.count == 8)
+            let stronger = try await app.services.roles.createUserRole(
+                name: "stronger", permissions: Permission.allCases.map(\.rawValue), by: nil)
+            for (targetRole, expected) in [
+                (UserRole.superAdminID, "permission_denied"), (stronger.id, "beyond_own_access"),
+            ] {
+                for route in routes {
+                    let (target, _) = try await app.makeAPIUser(
+                        "target-\(UUID().uuidString.prefix(6))", role: targetRole)
+                    let token = try #require(try await app.services.tokens.tokens(of: target.id, by: nil).first)
+                    let path =
+                        "/api/"
+                        + route.path.replacingOccurrences(of: ":id", with: "\(target.id.rawValue)")
+                        .replacingOccurrences(of: ":token_id", with: token.keyID)
+                    let permissions: [Permission] =
+                        switch route.requirement {
+                        case .anyOf(let permissions): permissions + [.usersGet]
+                        case .authenticated: [.usersGet, .usersManage]
+                        }
+                    let holder = try await app.headers(holding: permissions)
+                    let body: [String: Any]? =
+                        [.post, .put].contains(route.method)
+                        ? [
+                            "name": "x", "username": target.username, "type": "api", "status": "enabled",
+                            "user_role_id": targetRole.rawValue,
+                        ] : nil
+                    let response = try await app.request(route.method, path, headers: holder, json: body)
+                    #expect(response.status == .forbidden, "\(route.method) \(path) on role \(targetRole)")
+                    #expect(response.code == expected, "\(route.method) \(path)")
+                    let after = try await app.services.tokens.tokens(of: target.id, by: nil)
+                    #expect(after.map(\.keyID) == [token.keyID] && after[0].revokedAt == nil, "\(route.method) \(path)")
+                    #expect(after[0].secretHash == token.secretHash, "\(route.method) \(path)")
+                }
+            }
+        }
+    }
+
     @Test("the route check runs before the id is parsed")
     func checkBeforeID() async throws {
         try await TestApp.run(.sqlite) { app in

@@ -157,7 +157,7 @@ import TidingsTestSupport
         try await TestApp.run(backend) { app in
             let world = try await World.make(app)
             let role = try await app.services.roles.createUserRole(
-                name: "subscriber managers", permissions: ["subscribers:get", "subscribers:manage"])
+                name: "subscriber managers", permissions: ["subscribers:get", "subscribers:manage"], by: nil)
             let listRole = try await app.makeListRole("A managers", [(world.a.id, [.get, .manage])])
             try await app.makeLoginUser("browser", role: role.id, listRole: listRole.id)
             let (api, token) = try await app.makeAPIUser("script", role: role.id, listRole: listRole.id)

@@ -37,7 +37,8 @@ extension TestApp {
         -> HTTPFields
     {
         let roleName = name ?? "role-\(UUID().uuidString.prefix(8))"
-        let role = try await services.roles.createUserRole(name: roleName, permissions: permissions.map(\.rawValue))
+        let role = try await services.roles.createUserRole(
+            name: roleName, permissions: permissions.map(\.rawValue), by: nil)
         let (user, token) = try await makeAPIUser(
             "api-\(UUID().uuidString.prefix(8))", role: role.id, listRole: listRole)
         return .basic(user.username, token)
@@ -65,6 +66,7 @@ extension TestApp {
 
     /// A list role granting `grants` (list → permissions).
     public func makeListRole(_ name: String, _ grants: [(ListID, [ListPermission])]) async throws -> ListRole {
-        try await services.roles.createListRole(name: name, grants: grants.map { ($0.0, $0.1.map(\.rawValue)) })
+        try await services.roles.createListRole(
+            name: name, grants: grants.map { ($0.0, $0.1.map(\.rawValue)) }, by: nil)
     }
 }

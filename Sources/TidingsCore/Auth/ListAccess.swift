@@ -29,6 +29,15 @@ public struct ListAccess: Sendable, Equatable {
         getAll ? nil : Set(grants.filter { $0.value.contains(.get) }.keys)
     }
 
+    /// Whether `other` allows everything this access allows.
+    public func isWithin(_ other: ListAccess) -> Bool {
+        if getAll, !other.getAll { return false }
+        if manageAll, !other.manageAll { return false }
+        return grants.allSatisfy { list, permissions in
+            permissions.allSatisfy { $0 == .get ? other.canGet(list) : other.canManage(list) }
+        }
+    }
+
     /// Narrows per-list access to `lists` (a token's list restriction). Global permissions then
     /// apply only to those lists.
     public func restricted(to lists: [ListID]) -> ListAccess {

@@ -24,6 +24,9 @@ public struct PermissionSet: Sendable, Hashable {
 
     public var isEmpty: Bool { bits == 0 }
 
+    /// Whether every member is also in `other`.
+    public func isSubset(of other: PermissionSet) -> Bool { bits & ~other.bits == 0 }
+
     /// The members in catalogue order.
     public var permissions: [Permission] { Permission.allCases.filter(contains) }
 

@@ -16,32 +16,53 @@ public struct RoleService: Sendable {
     public func userRoles() async throws -> [UserRole] { try await stores.roles.userRoles() }
     public func listRoles() async throws -> [ListRole] { try await stores.roles.listRoles() }
 
-    public func createUserRole(name: String?, permissions: [String]?) async throws -> UserRole {
+    /// Creates a user role. `actor` may grant only what it holds itself (see `Authority`).
+    public func createUserRole(name: String?, permissions: [String]?, by actor: Principal?) async throws -> UserRole {
         let (name, permissions) = try Self.validateUserRole(name: name, permissions: permissions)
+        try Authority.requireMayDefine(permissions: permissions, by: actor)
         let role = try await stores.roles.createUserRole(name: name, permissions: permissions, at: clock.now())
         await directory.invalidate()
         return role
     }
 
-    public func updateUserRole(_ id: RoleID, name: String?, permissions: [String]?) async throws -> UserRole {
+    /// Changes a user role. `actor` must hold what the role grants, before and after.
+    public func updateUserRole(
+        _ id: RoleID, name: String?, permissions: [String]?, by actor: Principal?
+    ) async throws -> UserRole {
         try Self.refuseSuperAdmin(id)
         let (name, permissions) = try Self.validateUserRole(name: name, permissions: permissions)
+        if let existing = try await stores.roles.userRole(id: id) {
+            try Authority.requireMayDefine(permissions: existing.permissions, by: actor)
+        }
+        try Authority.requireMayDefine(permissions: permissions, by: actor)
         let role = try await stores.roles.updateUserRole(id: id, name: name, permissions: permissions, at: clock.now())
         await directory.invalidate()
         return role
     }
 
     /// `grants`: list id → permission names; entries with no permissions are dropped.
-    public func createListRole(name: String?, grants: [(ListID, [String])]) async throws -> ListRole {
+    public func createListRole(
+        name: String?, grants: [(ListID, [String])], by actor: Principal?
+    ) async throws
+        -> ListRole
+    {
         let (name, grants) = try Self.validateListRole(name: name, grants: grants)
+        try Authority.requireMayDefine(grants: grants.map { ($0.key, $0.value) }, by: actor)
         let role = try await stores.roles.createListRole(name: name, grants: grants, at: clock.now())
         await directory.invalidate()
         return role
     }
 
-    public func updateListRole(_ id: RoleID, name: String?, grants: [(ListID, [String])]) async throws -> ListRole {
+    /// Changes a list role. `actor` must hold what the role grants, before and after.
+    public func updateListRole(
+        _ id: RoleID, name: String?, grants: [(ListID, [String])], by actor: Principal?
+    ) async throws -> ListRole {
         try Self.refuseSuperAdmin(id)
         let (name, grants) = try Self.validateListRole(name: name, grants: grants)
+        if let existing = try await stores.roles.listRole(id: id) {
+            try Authority.requireMayDefine(grants: existing.lists.map { ($0.listID, $0.permissions) }, by: actor)
+        }
+        try Authority.requireMayDefine(grants: grants.map { ($0.key, $0.value) }, by: actor)
         let role = try await stores.roles.updateListRole(id: id, name: name, grants: grants, at: clock.now())
         await directory.invalidate()
         return role

@@ -65,7 +65,7 @@ public struct TokenService: Sendable {
         self.clock = clock
     }
 
-    /// Creates a token for the API user `userID`.
+    /// Creates a token for the API user `userID`. The token may not reach further than `actor`.
     public func create(for userID: UserID, _ request: Request, by actor: Principal?) async throws -> Issued {
         guard let user = try await stores.users.user(id: userID) else { throw TidingsError.notFound("User") }
         guard user.type == .api else {
@@ -81,6 +81,8 @@ public struct TokenService: Sendable {
         let scopes = try validScopes(request.scopes)
         let lists = try await validLists(request.lists)
         let cidrs = try validCIDRs(request.allowedCIDRs)
+        try await authority.requireMayManage(
+            user, by: actor, to: "create a token for", scopes: scopes, lists: lists)
         for _ in 0..<3 {
             let issued = format.generate()
             let token = APIToken(
@@ -99,10 +101,21 @@ public struct TokenService: Sendable {
     }
 
     /// A user's tokens, newest first (never with secrets).
-    public func tokens(of userID: UserID) async throws -> [APIToken] {
-        guard try await stores.users.user(id: userID) != nil else { throw TidingsError.notFound("User") }
+    public func tokens(of userID: UserID, by actor: Principal?) async throws -> [APIToken] {
+        try await requireMayAct(on: userID, by: actor, to: "see the tokens of")
         return try await stores.tokens.tokens(userID: userID)
     }
+
+    /// The authority rule for acting on `userID`'s tokens as a whole. A user may always see and
+    /// revoke its own tokens: that gives it nothing it does not have.
+    @discardableResult
+    private func requireMayAct(on userID: UserID, by actor: Principal?, to action: String) async throws -> User {
+        guard let user = try await stores.users.user(id: userID) else { throw TidingsError.notFound("User") }
+        if actor?.user.id != userID { try await authority.requireMayManage(user, by: actor, to: action) }
+        return user
+    }
+
+    private var authority: Authority { Authority(stores: stores) }
 
     /// One token of a user.
     public func token(_ keyID: String, of userID: UserID) async throws -> APIToken {
@@ -115,8 +128,16 @@ public struct TokenService: Sendable {
     /// Issues a new secret for the same token; the old one keeps working for `graceSeconds`
     /// (default 24 h, at most 7 days), then is refused as superseded. The expiry starts afresh
     /// with the policy's default lifetime (a token without expiry keeps none).
-    public func rotate(_ keyID: String, of userID: UserID, graceSeconds: Int?) async throws -> Issued {
+    public func rotate(
+        _ keyID: String, of userID: UserID, graceSeconds: Int?, by actor: Principal?
+    ) async throws
+        -> Issued
+    {
         let token = try await token(keyID, of: userID)
+        if let user = try await stores.users.user(id: userID) {
+            try await authority.requireMayManage(
+                user, by: actor, to: "rotate the tokens of", scopes: token.scopes, lists: token.lists)
+        }
         let grace = TimeInterval(graceSeconds ?? Int(policy.defaultGrace))
         guard grace >= 0, grace <= policy.maximumGrace else {
             throw TidingsError.invalidField(
@@ -147,6 +168,7 @@ public struct TokenService: Sendable {
     )
         async throws -> APIToken
     {
+        try await requireMayAct(on: userID, by: actor, to: "revoke the tokens of")
         let token = try await token(keyID, of: userID)
         guard token.revokedAt == nil else { return token }
         let revoked = try await stores.tokens.revokeToken(
@@ -158,7 +180,7 @@ public struct TokenService: Sendable {
     /// Revokes every token of a user; returns how many were still unrevoked.
     @discardableResult
     public func revokeAll(of userID: UserID, by actor: Principal?, reason: String = "revoked") async throws -> Int {
-        guard try await stores.users.user(id: userID) != nil else { throw TidingsError.notFound("User") }
+        try await requireMayAct(on: userID, by: actor, to: "revoke the tokens of")
         let count = try await stores.tokens.revokeTokens(
             userID: userID, at: clock.now(), by: actor?.user.id, reason: reason)
         await directory.invalidate()

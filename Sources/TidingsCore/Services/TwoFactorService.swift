@@ -72,17 +72,18 @@ public struct TwoFactorService: Sendable {
     /// Turns 2FA off: the user itself must give its password; an administrator (`users:manage`,
     /// checked by the route) may do it for someone else without one.
     public func disable(for user: User, by actor: Principal, password: String?) async throws {
+        // Someone else's rights first, so that a refusal tells nothing about the user's 2FA.
+        if actor.user.id != user.id {
+            guard actor.has(.usersManage) else { throw TidingsError.permissionDenied(Permission.usersManage.rawValue) }
+            try await Authority(stores: stores).requireMayManage(
+                user, by: actor, to: "turn off two-factor authentication for")
+        }
         guard user.twoFactor == .totp else { throw Self.notEnabled }
         if actor.user.id == user.id {
             guard let password, !password.isEmpty else { throw TidingsError.invalidField("password") }
             guard let hash = try await stores.users.passwordHash(userID: user.id),
                 try await passwords.verify(password, hash: hash)
             else { throw TidingsError(.forbidden, code: "invalid_password", message: "Invalid password") }
-        } else {
-            guard actor.has(.usersManage) else { throw TidingsError.permissionDenied(Permission.usersManage.rawValue) }
-            if user.userRoleID == UserRole.superAdminID, !actor.role.isSuperAdmin {
-                throw TidingsError.superAdminOnly("turn off a Super Admin's two-factor authentication")
-            }
         }
         try await stores.twoFactor.setTwoFactor(userID: user.id, sealedKey: nil, at: clock.now())
         await directory.invalidate()

@@ -87,6 +87,7 @@ public struct UserService: Sendable {
     public func create(_ request: Creation, by actor: Principal?) async throws -> Created {
         let username = request.username.trimmingCharacters(in: .whitespacesAndNewlines)
         guard Validation.isValidUsername(username) else { throw TidingsError.invalidField("username") }
+        try await checkRoles(userRole: request.userRoleID, listRole: request.listRoleID, actor: actor)
         var email: String?
         var passwordHash: String?
         var passwordLogin = false
@@ -103,7 +104,6 @@ public struct UserService: Sendable {
             }
         }
         let name = try Self.name(request.name, defaultingTo: username)
-        try await checkRoles(userRole: request.userRoleID, listRole: request.listRoleID, actor: actor)
         let user = try await stores.users.createUser(
             NewUser(
                 username: username, passwordLogin: passwordLogin, passwordHash: passwordHash, email: email, name: name,
@@ -119,9 +119,7 @@ public struct UserService: Sendable {
     /// Changes a user. A new password, or disabling, ends the user's sessions.
     public func update(_ id: UserID, _ request: Update, by actor: Principal?) async throws -> User {
         guard let existing = try await stores.users.user(id: id) else { throw TidingsError.notFound("User") }
-        if existing.userRoleID == UserRole.superAdminID, let actor, !actor.role.isSuperAdmin {
-            throw TidingsError.superAdminOnly("change a Super Admin")
-        }
+        try await authority.requireMayManage(existing, by: actor, to: "change")
         var changes = UserChanges()
         if let username = nonEmpty(request.username) {
             guard Validation.isValidUsername(username) else { throw TidingsError.invalidField("username") }
@@ -152,10 +150,13 @@ public struct UserService: Sendable {
         case .remove: changes.listRoleID = .some(nil)
         case .set(let role): changes.listRoleID = .some(role)
         }
-        try await checkRoles(
-            userRole: request.userRoleID ?? existing.userRoleID,
-            listRole: { if case .set(let role) = request.listRole { return role } else { return nil } }(),
-            actor: actor, changingRole: request.userRoleID != nil && request.userRoleID != existing.userRoleID)
+        let listRole: RoleID?
+        switch request.listRole {
+        case .keep: listRole = existing.listRoleID
+        case .remove: listRole = nil
+        case .set(let role): listRole = role
+        }
+        try await checkRoles(userRole: request.userRoleID ?? existing.userRoleID, listRole: listRole, actor: actor)
         let user = try await stores.users.updateUser(id: id, changes: changes, at: clock.now())
         if changes.passwordHash != nil || user.status == .disabled {
             try await stores.sessions.deleteSessions(userID: id, keeping: nil)
@@ -166,10 +167,10 @@ public struct UserService: Sendable {
 
     /// Deletes users (their sessions and tokens go with them).
     public func delete(_ ids: [UserID], by actor: Principal?) async throws {
-        if let actor, !actor.role.isSuperAdmin {
+        if actor != nil {
             for id in ids {
-                if let user = try await stores.users.user(id: id), user.userRoleID == UserRole.superAdminID {
-                    throw TidingsError.superAdminOnly("delete a Super Admin")
+                if let user = try await stores.users.user(id: id) {
+                    try await authority.requireMayManage(user, by: actor, to: "delete")
                 }
             }
         }
@@ -212,8 +213,10 @@ public struct UserService: Sendable {
         return updated
     }
 
+    /// The roles exist, and `actor` may grant them (the roles a user ends up with after an update,
+    /// too: an actor who may change a user may also keep its roles as they are).
     private func checkRoles(
-        userRole: RoleID, listRole: RoleID?, actor: Principal?, changingRole: Bool = true
+        userRole: RoleID, listRole: RoleID?, actor: Principal?
     )
         async throws
     {
@@ -223,10 +226,10 @@ public struct UserService: Sendable {
         if let listRole, try await stores.roles.listRole(id: listRole) == nil {
             throw TidingsError.invalidField("list_role_id", "Invalid fields: list_role_id (no such list role)")
         }
-        if changingRole, userRole == UserRole.superAdminID, let actor, !actor.role.isSuperAdmin {
-            throw TidingsError.superAdminOnly("grant the Super Admin role")
-        }
+        try await authority.requireMayGrant(userRole: userRole, listRole: listRole, by: actor)
     }
+
+    private var authority: Authority { Authority(stores: stores) }
 
     private static func name(_ name: String?, defaultingTo fallback: String) throws -> String {
         let trimmed = (name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)

@@ -44,7 +44,8 @@ struct RolesController {
 
     @Sendable func createUserRole(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let body = try await request.decode(as: UserRoleBody.self, context: context)
-        let role = try await services.roles.createUserRole(name: body.name, permissions: body.permissions)
+        let role = try await services.roles.createUserRole(
+            name: body.name, permissions: body.permissions, by: context.principal)
         context.audit?.target = ("role", "\(role.id.rawValue)")
         return try ok(UserRoleJSON(role: role), request)
     }
@@ -52,13 +53,14 @@ struct RolesController {
     @Sendable func updateUserRole(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let id = RoleID(try context.id())
         let body = try await request.decode(as: UserRoleBody.self, context: context)
-        let role = try await services.roles.updateUserRole(id, name: body.name, permissions: body.permissions)
+        let role = try await services.roles.updateUserRole(
+            id, name: body.name, permissions: body.permissions, by: context.principal)
         return try ok(UserRoleJSON(role: role), request)
     }
 
     @Sendable func createListRole(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let body = try await request.decode(as: ListRoleBody.self, context: context)
-        let role = try await services.roles.createListRole(name: body.name, grants: body.grants)
+        let role = try await services.roles.createListRole(name: body.name, grants: body.grants, by: context.principal)
         context.audit?.target = ("role", "\(role.id.rawValue)")
         return try ok(ListRoleJSON(role: role), request)
     }
@@ -66,7 +68,8 @@ struct RolesController {
     @Sendable func updateListRole(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let id = RoleID(try context.id())
         let body = try await request.decode(as: ListRoleBody.self, context: context)
-        let role = try await services.roles.updateListRole(id, name: body.name, grants: body.grants)
+        let role = try await services.roles.updateListRole(
+            id, name: body.name, grants: body.grants, by: context.principal)
         return try ok(ListRoleJSON(role: role), request)
     }
 

@@ -58,7 +58,7 @@ struct TokensController {
     }
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let tokens = try await services.tokens.tokens(of: UserID(try context.id()))
+        let tokens = try await services.tokens.tokens(of: UserID(try context.id()), by: context.principal)
         let now = services.clock.now()
         return try ok(tokens.map { TokenJSON($0, policy: services.tokens.policy, now: now) }, request)
     }
@@ -79,7 +79,8 @@ struct TokensController {
     @Sendable func rotate(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let body = try await request.decode(as: RotateBody.self, context: context)
         let issued = try await services.tokens.rotate(
-            try tokenID(context), of: UserID(try context.id()), graceSeconds: body.grace_seconds)
+            try tokenID(context), of: UserID(try context.id()), graceSeconds: body.grace_seconds,
+            by: context.principal)
         return try ok(json(issued), request)
     }
 
@@ -106,7 +107,8 @@ struct TokensController {
         let verified = try presentingToken(context)
         let body = try await request.decode(as: RotateBody.self, context: context)
         let issued = try await services.tokens.rotate(
-            verified.entry.token.keyID, of: verified.principal.user.id, graceSeconds: body.grace_seconds)
+            verified.entry.token.keyID, of: verified.principal.user.id, graceSeconds: body.grace_seconds,
+            by: verified.principal)
         context.audit?.target = ("token", issued.token.keyID)
         return try ok(json(issued), request)
     }

@@ -92,9 +92,10 @@ struct RolesPages {
         do {
             let role =
                 if let existing {
-                    try await services.roles.updateUserRole(existing.id, name: name, permissions: permissions)
+                    try await services.roles.updateUserRole(
+                        existing.id, name: name, permissions: permissions, by: context.principal)
                 } else {
-                    try await services.roles.createUserRole(name: name, permissions: permissions)
+                    try await services.roles.createUserRole(name: name, permissions: permissions, by: context.principal)
                 }
             return context.redirect("/admin/roles", notice: "Saved the user role \(role.name).")
         } catch let error as TidingsError where error.kind == .badRequest || error.kind == .conflict {
@@ -159,9 +160,10 @@ struct RolesPages {
         do {
             let role =
                 if let existing {
-                    try await services.roles.updateListRole(existing.id, name: name, grants: grants)
+                    try await services.roles.updateListRole(
+                        existing.id, name: name, grants: grants, by: context.principal)
                 } else {
-                    try await services.roles.createListRole(name: name, grants: grants)
+                    try await services.roles.createListRole(name: name, grants: grants, by: context.principal)
                 }
             return context.redirect("/admin/roles", notice: "Saved the list role \(role.name).")
         } catch let error as TidingsError where error.kind == .badRequest || error.kind == .conflict {

@@ -32,7 +32,7 @@ struct TokensPages {
         _ context: AdminContext, user: User, form: [String: String] = [:], notice: String? = nil, error: String? = nil
     ) async throws -> Response {
         let policy = services.tokens.policy
-        let rows: [[String: Any]] = try await services.tokens.tokens(of: user.id).map { token in
+        let rows: [[String: Any]] = try await services.tokens.tokens(of: user.id, by: context.principal).map { token in
             let state = token.state(at: context.now, idleLifetime: policy.idleLifetime)
             let soon =
                 state == .active
@@ -104,7 +104,8 @@ struct TokensPages {
         let user = try await user(context)
         let grace = Int(context.field("grace_seconds"))
         do {
-            let issued = try await services.tokens.rotate(try tokenID(context), of: user.id, graceSeconds: grace)
+            let issued = try await services.tokens.rotate(
+                try tokenID(context), of: user.id, graceSeconds: grace, by: context.principal)
             return TokenIssuedPage.response(
                 context, services: services, user: user, token: issued.token, secret: issued.secret,
                 heading: "Token \(issued.token.name) rotated", graceUntil: issued.token.graceUntil)

@@ -36,7 +36,7 @@ struct UserEditPages {
     private func form(
         _ context: AdminContext, user: User, values: [String: String], errors: [String: String], message: String? = nil
     ) async throws -> Response {
-        var data = try await UserFormData.roles(services, selected: values)
+        var data = try await UserFormData.roles(services, selected: values, for: context.principal)
         for (key, value) in values where key != "password" { data[key] = value }
         data["errors"] = errors
         data["id"] = user.id.rawValue
@@ -64,7 +64,9 @@ struct UserEditPages {
         do {
             let updated = try await services.users.update(user.id, update, by: context.principal)
             return context.redirect("/admin/users", notice: "Saved \(updated.username).")
-        } catch let error as TidingsError where error.kind == .badRequest || error.kind == .conflict {
+        } catch let error as TidingsError
+            where error.kind == .badRequest || error.kind == .conflict || error.code == "beyond_own_access"
+        {
             if let field = error.details["field"], names.contains(field) {
                 return try await form(context, user: user, values: values, errors: [field: error.message])
             }
@@ -104,15 +106,19 @@ struct UserEditPages {
     }
 }
 
-/// The role choices of the user forms.
+/// The role choices of the user forms: only the roles the signed-in user may give.
 enum UserFormData {
-    static func roles(_ services: AppServices, selected values: [String: String]) async throws -> [String: Any] {
+    static func roles(
+        _ services: AppServices, selected values: [String: String], for principal: Principal
+    ) async throws -> [String: Any] {
         let selectedRole = Int(values["user_role_id"] ?? "")
         let selectedListRole = Int(values["list_role_id"] ?? "")
-        let roles = try await services.roles.userRoles().map { role -> [String: Any] in
+        let grantable = try await services.roles.userRoles().filter { Authority.mayGrant($0, by: principal) }
+        let roles = grantable.map { role -> [String: Any] in
             ["id": role.id.rawValue, "name": role.name, "selected": role.id.rawValue == selectedRole]
         }
-        let listRoles = try await services.roles.listRoles().map { role -> [String: Any] in
+        let grantableLists = try await services.roles.listRoles().filter { Authority.mayGrant($0, by: principal) }
+        let listRoles = grantableLists.map { role -> [String: Any] in
             ["id": role.id.rawValue, "name": role.name, "selected": role.id.rawValue == selectedListRole]
         }
         return ["roles": roles, "listRoles": listRoles]

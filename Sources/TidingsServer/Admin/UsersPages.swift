@@ -42,7 +42,7 @@ struct UsersPages {
     private func form(
         _ context: AdminContext, values: [String: String], errors: [String: String], message: String? = nil
     ) async throws -> Response {
-        var data = try await UserFormData.roles(services, selected: values)
+        var data = try await UserFormData.roles(services, selected: values, for: context.principal)
         data["errors"] = errors
         for (key, value) in values where key != "password" { data[key] = value }
         data["isAPI"] = values["type"] == "api"
@@ -67,7 +67,9 @@ struct UsersPages {
         let created: UserService.Created
         do {
             created = try await services.users.create(creation, by: context.principal)
-        } catch let error as TidingsError where error.kind == .badRequest || error.kind == .conflict {
+        } catch let error as TidingsError
+            where error.kind == .badRequest || error.kind == .conflict || error.code == "beyond_own_access"
+        {
             let field = error.details["field"] ?? (error.kind == .conflict ? "username" : nil)
             guard let field, names.contains(field) else {
                 return try await form(context, values: values, errors: [:], message: error.message)
@@ -77,7 +79,7 @@ struct UsersPages {
         guard let secret = created.token else {
             return context.redirect("/admin/users", notice: "Created the login user \(created.user.username).")
         }
-        let tokens = try await services.tokens.tokens(of: created.user.id)
+        let tokens = try await services.tokens.tokens(of: created.user.id, by: context.principal)
         return TokenIssuedPage.response(
             context, services: services, user: created.user, token: tokens.first, secret: secret,
             heading: "API user \(created.user.username) created")
