@@ -214,4 +214,62 @@ import ZIPFoundation
             #expect(stored == imported)
         }
     }
+
+    @Test(
+        "a list-A importer cannot overwrite, blocklist or subscribe a list-B subscriber", arguments: TestBackend.enabled
+    )
+    func importStaysInScope(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let admin = try await app.adminHeaders()
+            let a = try await app.makeList("A")
+            let b = try await app.makeList("B")
+            for (email, list) in [("lista-1@example.com", a.id), ("listb-2@example.com", b.id)] {
+                let created = try await app.request(
+                    .post, "/api/subscribers", headers: admin,
+                    json: ["email": email, "name": "Original", "attribs": ["secret": "kept"], "lists": [list.rawValue]])
+                #expect(created.status == .ok)
+            }
+            let onA = try await app.makeListRole("on A", [(a.id, [.get, .manage])])
+            let importer = try await app.headers(
+                holding: [.subscribersGet, .subscribersManage, .subscribersImport], listRole: onA.id)
+            let csv = """
+                email,name,attributes
+                listb-2@example.com,Overwritten,"{""secret"": ""gone""}"
+                lista-1@example.com,Renamed,"{""city"": ""Pune""}"
+                new@example.com,New,
+
+                """
+            for mode in ["subscribe", "blocklist"] {
+                let params = #"{"mode":"\#(mode)","lists":[\#(a.id.rawValue)],"overwrite":true}"#
+                let started = try await Self.post(
+                    app, headers: importer, params: params, file: ("s.csv", Array(csv.utf8)))
+                #expect(started.status == .ok)
+                let status = try await Self.waitForEnd(app)
+                #expect(status["status"] as? String == "finished")
+                #expect(status["imported"] as? Int == 2, "\(mode)")
+                let log =
+                    try await app.request(.get, "/api/import/subscribers/logs", headers: admin).data as? String ?? ""
+                #expect(log.contains("skipping line 2: the subscriber exists and is not on a list you may manage"))
+                #expect(!log.contains("Original") && !log.contains("listb-2") && !log.contains("kept"))
+            }
+            // The list-B subscriber is exactly as it was: name, attributes, status, lists.
+            let found = try await app.request(
+                .get, "/api/subscribers?query=subscribers.email%3D%27listb-2%40example.com%27", headers: admin)
+            let row = try #require((found.dataObject["results"] as? [[String: Any]])?.first)
+            #expect(row["name"] as? String == "Original")
+            #expect((row["attribs"] as? [String: Any])?["secret"] as? String == "kept")
+            #expect(row["status"] as? String == "enabled")
+            #expect((row["lists"] as? [[String: Any]])?.map { $0["id"] as? Int } == [b.id.rawValue])
+            // And the importer does not see it in its listing.
+            let listing = try await app.request(.get, "/api/subscribers?per_page=all", headers: importer)
+            let emails = (listing.dataObject["results"] as? [[String: Any]])?.compactMap { $0["email"] as? String }
+            #expect(emails?.sorted() == ["lista-1@example.com", "new@example.com"])
+            // The in-scope subscriber was overwritten, then blocklisted.
+            let mine = (listing.dataObject["results"] as? [[String: Any]])?.first {
+                $0["email"] as? String == "lista-1@example.com"
+            }
+            #expect(mine?["name"] as? String == "Renamed")
+            #expect(mine?["status"] as? String == "blocklisted")
+        }
+    }
 }

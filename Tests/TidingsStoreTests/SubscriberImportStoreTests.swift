@@ -133,9 +133,9 @@ private final class FailingImportStore: SubscriberImportStore {
 
     var batches: Int { count.load(ordering: .relaxed) }
 
-    func importSubscribers(_ rows: [ImportRow], options: ImportOptions, at now: Date) async throws {
+    func importSubscribers(_ rows: [ImportRow], options: ImportOptions, at now: Date) async throws -> [Int] {
         let number = count.add(1, ordering: .relaxed).newValue
         if number == failingBatch { throw CancellationError() }
-        try await base.importSubscribers(rows, options: options, at: now)
+        return try await base.importSubscribers(rows, options: options, at: now)
     }
 }

@@ -39,11 +39,16 @@ public struct ImportOptions: Sendable, Equatable {
     public var overwriteUserInfo: Bool
     /// Existing subscriptions to the import's lists get `subscriptionStatus`.
     public var overwriteSubscriptionStatus: Bool
+    /// The lists whose subscribers the importing caller may manage; `nil`: every subscriber. An
+    /// existing subscriber on none of them is skipped (not overwritten, blocklisted or
+    /// subscribed), as `PUT /api/subscribers/{id}` would refuse to touch it.
+    public var scope: Set<ListID>?
 
     public init(
         mode: ImportMode, subscriptionStatus: SubscriptionStatus, delimiter: UInt8 = UInt8(ascii: ","),
-        lists: [ListID], overwriteUserInfo: Bool, overwriteSubscriptionStatus: Bool
+        lists: [ListID], overwriteUserInfo: Bool, overwriteSubscriptionStatus: Bool, scope: Set<ListID>? = nil
     ) {
+        self.scope = scope
         self.mode = mode
         self.subscriptionStatus = subscriptionStatus
         self.delimiter = delimiter

@@ -47,6 +47,9 @@ public protocol SubscriberStore: Sendable {
 public protocol SubscriberImportStore: Sendable {
     /// Writes `rows` (unique e-mail addresses) as `options` says, in one transaction. Existing
     /// subscribers keep their name, attributes and subscription statuses unless told to
-    /// overwrite them; blocklisting also unsubscribes them everywhere.
-    func importSubscribers(_ rows: [ImportRow], options: ImportOptions, at: Date) async throws
+    /// overwrite them; blocklisting also unsubscribes them everywhere. With `options.scope`, an
+    /// existing subscriber on none of those lists is left entirely alone; returns the lines of
+    /// the rows so skipped.
+    @discardableResult
+    func importSubscribers(_ rows: [ImportRow], options: ImportOptions, at: Date) async throws -> [Int]
 }

@@ -132,7 +132,8 @@ struct ImportController {
         return ImportOptions(
             mode: mode, subscriptionStatus: status, delimiter: byte, lists: lists,
             overwriteUserInfo: params.overwrite_userinfo ?? overwrite,
-            overwriteSubscriptionStatus: params.overwrite_subscription_status ?? overwrite)
+            overwriteSubscriptionStatus: params.overwrite_subscription_status ?? overwrite,
+            scope: principal.lists.manageableLists)
     }
 
     /// The CSV to import: the upload itself, or the first `.csv` inside it when it is a ZIP.

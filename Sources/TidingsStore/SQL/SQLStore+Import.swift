@@ -10,8 +10,46 @@ extension SQLStore: SubscriberImportStore {
     /// the database unpacks itself (`json_each` / `jsonb_array_elements`): a few bound values
     /// instead of seven per row, no limit on bound parameters, and a statement that is the same
     /// text every time.
-    public func importSubscribers(_ rows: [ImportRow], options: ImportOptions, at now: Date) async throws {
-        guard !rows.isEmpty else { return }
+    @discardableResult
+    public func importSubscribers(_ rows: [ImportRow], options: ImportOptions, at now: Date) async throws -> [Int] {
+        guard !rows.isEmpty else { return [] }
+        return try await engine.write { database in
+            var rows = rows
+            var skipped: [Int] = []
+            if let scope = options.scope {
+                let outside = try await outOfScope(rows.map(\.email), scope: scope, in: database)
+                skipped = rows.filter { outside.contains($0.email) }.map(\.line)
+                rows.removeAll { outside.contains($0.email) }
+            }
+            if !rows.isEmpty { try await write(rows, options: options, at: now, in: database) }
+            return skipped
+        }
+    }
+
+    /// The e-mail addresses among `emails` whose subscribers are on none of `scope`'s lists.
+    private func outOfScope(
+        _ emails: [String], scope: Set<ListID>, in database: any SQLDatabase
+    ) async throws -> Set<String> {
+        let lists = SQLBind.group(scope.isEmpty ? [0] : scope.map(\.rawValue).sorted())
+        let array = jsonText(bound: JSONValue.array(emails.map(JSONValue.string)).text)
+        let addresses: SQLQueryString =
+            flavor == .postgres
+            ? "SELECT r.value FROM jsonb_array_elements_text(\(array)) AS r(value)"
+            : "SELECT r.value FROM json_each(\(array)) AS r"
+        let rows = try await database.raw(
+            """
+            SELECT s.email FROM subscribers s WHERE s.email IN (\(addresses)) AND NOT EXISTS (
+                SELECT 1 FROM subscriber_lists sl WHERE sl.subscriber_id = s.id AND sl.list_id IN \(lists))
+            """
+        ).all()
+        return Set(try rows.map { try $0.string("email") })
+    }
+
+    private func write(
+        _ rows: [ImportRow], options: ImportOptions, at now: Date, in database: any SQLDatabase
+    )
+        async throws
+    {
         let batch = Self.batchJSON(rows)
         let blocklist = options.mode == .blocklist
         let status = blocklist ? SubscriberStatus.blocklisted : .enabled
@@ -32,38 +70,36 @@ extension SQLStore: SubscriberImportStore {
             ? "jsonb_array_elements(\(jsonText(bound: batch))) AS r(value)"
             : "json_each(\(jsonText(bound: batch))) AS r"
         let emails: SQLQueryString = "SELECT r.value->>1 FROM \(elements)"
-        try await engine.write { database in
-            // `WHERE true` lets SQLite tell the upsert's ON CONFLICT from a join condition.
+        // `WHERE true` lets SQLite tell the upsert's ON CONFLICT from a join condition.
+        try await database.raw(
+            """
+            INSERT INTO subscribers (uuid, email, name, attribs, status, created_at, updated_at)
+            SELECT \(unsafeRaw: postgres ? "CAST(r.value->>0 AS UUID)" : "r.value->>0"), r.value->>1, r.value->>2,
+                \(unsafeRaw: postgres ? "r.value->3" : "r.value->>3"), \(bind: status.rawValue), \(bind: now), \(bind: now)
+            FROM \(elements) WHERE true
+            ON CONFLICT (email) \(onConflict)
+            """
+        ).run()
+        if blocklist {
             try await database.raw(
                 """
-                INSERT INTO subscribers (uuid, email, name, attribs, status, created_at, updated_at)
-                SELECT \(unsafeRaw: postgres ? "CAST(r.value->>0 AS UUID)" : "r.value->>0"), r.value->>1, r.value->>2,
-                    \(unsafeRaw: postgres ? "r.value->3" : "r.value->>3"), \(bind: status.rawValue), \(bind: now), \(bind: now)
-                FROM \(elements) WHERE true
-                ON CONFLICT (email) \(onConflict)
-                """
-            ).run()
-            if blocklist {
-                try await database.raw(
-                    """
-                    UPDATE subscriber_lists SET status = 'unsubscribed', updated_at = \(bind: now)
-                    WHERE status <> 'unsubscribed' AND subscriber_id IN (SELECT id FROM subscribers WHERE email IN (\(emails)))
-                    """
-                ).run()
-            }
-            guard !lists.isEmpty else { return }
-            try await database.raw(
-                """
-                INSERT INTO subscriber_lists (subscriber_id, list_id, status, created_at, updated_at)
-                SELECT s.id, l.id,
-                    CASE WHEN s.status = 'blocklisted' THEN 'unsubscribed' ELSE \(bind: options.subscriptionStatus.rawValue) END,
-                    \(bind: now), \(bind: now)
-                FROM subscribers s JOIN lists l ON l.id IN \(SQLBind.group(lists.map(\.rawValue).sorted()))
-                WHERE s.email IN (\(emails))
-                ON CONFLICT (subscriber_id, list_id) \(subscriptionConflict)
+                UPDATE subscriber_lists SET status = 'unsubscribed', updated_at = \(bind: now)
+                WHERE status <> 'unsubscribed' AND subscriber_id IN (SELECT id FROM subscribers WHERE email IN (\(emails)))
                 """
             ).run()
         }
+        guard !lists.isEmpty else { return }
+        try await database.raw(
+            """
+            INSERT INTO subscriber_lists (subscriber_id, list_id, status, created_at, updated_at)
+            SELECT s.id, l.id,
+                CASE WHEN s.status = 'blocklisted' THEN 'unsubscribed' ELSE \(bind: options.subscriptionStatus.rawValue) END,
+                \(bind: now), \(bind: now)
+            FROM subscribers s JOIN lists l ON l.id IN \(SQLBind.group(lists.map(\.rawValue).sorted()))
+            WHERE s.email IN (\(emails))
+            ON CONFLICT (subscriber_id, list_id) \(subscriptionConflict)
+            """
+        ).run()
     }
 
     /// The batch as a JSON array of `[uuid, email, name, attributes]`, in e-mail order with
