@@ -73,7 +73,17 @@ import TidingsTestSupport
             )
             let counted = try await server.get("/api/lists/\(listID)", headers: auth)
             #expect((counted.object["data"] as? [String: Any])?["subscriber_count"] as? Int == total)
-            #expect(try await status()["status"] as? String == "none")
+            // The interrupted import is reported, with its counts, and its file is gone.
+            let interrupted = try await status()
+            #expect(interrupted["status"] as? String == "failed")
+            #expect(interrupted["name"] as? String == "rows.csv")
+            #expect(interrupted["imported"] as? Int == total)
+            #expect((interrupted["total"] as? Int ?? 0) >= total)
+            let log = try await server.get("/api/import/subscribers/logs", headers: auth).object["data"] as? String
+            #expect(log?.contains("the import of 'rows.csv' was interrupted (the server stopped)") == true)
+            #expect(log?.contains("\(total) imported in whole batches") == true)
+            let left = (try? FileManager.default.contentsOfDirectory(atPath: data + "/imports")) ?? []
+            #expect(left.isEmpty, "\(left)")
 
             let again = try await upload(10, prefix: "after")
             #expect(again.status == .ok, "\(again.body)")

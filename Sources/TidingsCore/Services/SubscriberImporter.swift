@@ -11,6 +11,8 @@ public final class SubscriberImporter: Sendable {
         var log: [String] = []
         var stopRequested = false
         var task: Task<Void, Never>?
+        /// The file being imported, for the journal.
+        var file: String?
     }
 
     public static let logLimit = 10_000
@@ -19,6 +21,7 @@ public final class SubscriberImporter: Sendable {
     private let store: any SubscriberImportStore
     private let clock: WallClock
     private let batchSize: Int
+    private let journal: ImportJournal?
 
     /// Rows per transaction. Larger batches write each index page they touch for more rows (at a
     /// million subscribers a batch touches most pages of the e-mail and UUID indexes), at the
@@ -27,10 +30,45 @@ public final class SubscriberImporter: Sendable {
     /// (docs/benchmarks.md).
     public static let defaultBatchSize = 25_000
 
-    public init(store: any SubscriberImportStore, clock: WallClock, batchSize: Int = defaultBatchSize) {
+    /// `journal`: where to record the import in progress (see `ImportJournal`); `nil`, nowhere.
+    public init(
+        store: any SubscriberImportStore, clock: WallClock, batchSize: Int = defaultBatchSize,
+        journal: ImportJournal? = nil
+    ) {
         self.store = store
         self.clock = clock
         self.batchSize = batchSize
+        self.journal = journal
+    }
+
+    /// Reports an import that a crash or `kill -9` cut short as failed, with how far it got,
+    /// and removes its file. Called once as the server starts.
+    public func recoverInterruptedImport() {
+        guard let journal, let entry = journal.interrupted() else { return }
+        if let file = entry.file,
+            URL(fileURLWithPath: file).deletingLastPathComponent().standardizedFileURL
+                == journal.url.deletingLastPathComponent().standardizedFileURL
+        {
+            try? FileManager.default.removeItem(atPath: file)
+        }
+        journal.remove()
+        state.withLock { state in
+            guard state.status.state == .none else { return }
+            state.status = ImportStatus(name: entry.name, total: entry.total, imported: entry.imported, state: .failed)
+        }
+        note(
+            "the import of '\(entry.name)' was interrupted (the server stopped): \(entry.total) rows read, "
+                + "\(entry.imported) imported in whole batches; the rest were not imported")
+    }
+
+    /// Records the import's progress in the journal.
+    private func recordProgress() {
+        guard let journal else { return }
+        let entry = state.withLock {
+            ImportJournal.Entry(
+                name: $0.status.name, file: $0.file, total: $0.status.total, imported: $0.status.imported)
+        }
+        journal.write(entry)
     }
 
     public var status: ImportStatus { state.withLock { $0.status } }
@@ -49,17 +87,23 @@ public final class SubscriberImporter: Sendable {
             }
             state = State(status: ImportStatus(name: name, state: .importing))
         }
+        recordProgress()
     }
 
     /// Gives a reservation up (the upload failed): the importer is idle again.
     public func release() {
         state.withLock { $0 = State() }
+        journal?.remove()
     }
 
     /// Starts importing `file` (a CSV, removed when the import ends) under a reservation;
     /// `name` is the uploaded file's name, shown in the status.
     public func start(file: URL, name: String, options: ImportOptions) {
-        state.withLock { $0.status.name = name }
+        state.withLock {
+            $0.status.name = name
+            $0.file = file.path
+        }
+        recordProgress()
         let task = Task { [self] in
             await self.run(file: file, options: options)
             try? FileManager.default.removeItem(at: file)
@@ -98,7 +142,7 @@ public final class SubscriberImporter: Sendable {
             guard let header = try reader.next() else { return finish(.finished, "the file is empty") }
             let columns = Columns(header.fields)
             guard let columns else { return finish(.failed, "the file has no `email` column in its header row") }
-            let completed = try await withThrowingTaskGroup(of: Int.self) { writes in
+            let completed = try await withThrowingTaskGroup(of: Void.self) { writes in
                 var batch: [ImportRow] = []
                 var lines: [String: Int] = [:]
                 while let record = try reader.next() {
@@ -138,7 +182,7 @@ public final class SubscriberImporter: Sendable {
     /// written while the next is read and checked, and never more), then starts this one unless
     /// a stop was asked for; `false` when stopped.
     private func submit(
-        _ batch: inout [ImportRow], to writes: inout ThrowingTaskGroup<Int, any Error>, options: ImportOptions
+        _ batch: inout [ImportRow], to writes: inout ThrowingTaskGroup<Void, any Error>, options: ImportOptions
     ) async throws -> Bool {
         try await drain(&writes)
         if state.withLock({ $0.stopRequested }) || Task.isCancelled { return false }
@@ -147,23 +191,32 @@ public final class SubscriberImporter: Sendable {
         batch = []
         batch.reserveCapacity(batchSize)
         let now = clock.now()
-        writes.addTask { [store] in
-            try await store.importSubscribers(rows, options: options, at: now)
-            return rows.count
+        writes.addTask { [self] in
+            let skipped = try await store.importSubscribers(rows, options: options, at: now)
+            committed(rows.count - skipped.count, skippedLines: skipped)
         }
         return true
     }
 
-    /// Waits for the batch being written, if any, and counts it as imported.
-    private func drain(_ writes: inout ThrowingTaskGroup<Int, any Error>) async throws {
-        while let count = try await writes.next() {
-            state.withLock { $0.status.imported += count }
+    /// Waits for the batch being written, if any.
+    private func drain(_ writes: inout ThrowingTaskGroup<Void, any Error>) async throws {
+        while try await writes.next() != nil {}
+    }
+
+    /// Counts a batch the moment it is committed, and records it in the journal. A row skipped as
+    /// out of the caller's scope is logged by line alone: the log tells nothing of the subscriber.
+    private func committed(_ written: Int, skippedLines: [Int]) {
+        for line in skippedLines.sorted() {
+            note("skipping line \(line): the subscriber exists and is not on a list you may manage")
         }
+        state.withLock { $0.status.imported += written }
+        recordProgress()
     }
 
     private func finish(_ end: ImportState, _ message: String) {
         note(message)
         state.withLock { $0.status.state = end }
+        journal?.remove()
     }
 
     private func note(_ message: String) {

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import TidingsCore
 import TidingsStore
@@ -92,7 +93,10 @@ public final class AppServices: Sendable {
             stores: stores, clock: clock,
             optin: OptinMail(rootURL: configuration.rootURL, fromAddress: configuration.effectiveFromEmail),
             outbox: mailQueue)
-        importer = SubscriberImporter(store: stores.imports, clock: clock)
+        importer = SubscriberImporter(
+            store: stores.imports, clock: clock,
+            journal: ImportJournal(
+                directory: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("imports")))
         twoFactor = TwoFactorService(
             stores: stores, directory: directory, passwords: passwords, box: SecretBox(serverKey: key, purpose: "totp"),
             issuer: "Tidings", clock: clock)

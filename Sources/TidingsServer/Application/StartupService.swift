@@ -9,6 +9,7 @@ struct StartupService: Service {
     let logger: Logger
 
     func run() async throws {
+        services.importer.recoverInterruptedImport()
         Upload.sweep(dataDirectory: services.configuration.dataDirectory, olderThan: 3_600, logger: logger)
         if services.configuration.adminUser == nil || services.configuration.adminPassword == nil,
             let code = try await services.setup.issueCode()
