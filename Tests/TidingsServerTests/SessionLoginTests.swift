@@ -23,6 +23,17 @@ import TidingsTestSupport
             .joined(separator: "&")
     }
 
+    /// Posts the login form with a fresh nonce read from `page`.
+    static func login(
+        _ app: TestApp, _ username: String, password: String, next: String, page: String = "/admin/login"
+    ) async throws -> TestResult {
+        let nonce = try await Self.nonce(app, path: page)
+        return try await app.request(
+            .post, "/admin/login",
+            headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "tidings_nonce=\(nonce)"],
+            body: Self.form(["username": username, "password": password, "nonce": nonce, "next": next]))
+    }
+
     static func sessionCookie(_ response: TestResult) -> String? {
         guard let header = response.headers[values: .setCookie].first(where: { $0.hasPrefix("session=") }) else {
             return nil
@@ -34,13 +45,7 @@ import TidingsTestSupport
     func login(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             try await app.makeLoginUser("alice", password: "correct horse")
-            let nonce = try await Self.nonce(app)
-            let response = try await app.request(
-                .post, "/admin/login",
-                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "tidings_nonce=\(nonce)"],
-                body: Self.form([
-                    "username": "alice", "password": "correct horse", "nonce": nonce, "next": "/admin/lists",
-                ]))
+            let response = try await Self.login(app, "alice", password: "correct horse", next: "/admin/lists")
             #expect(response.status == .found)
             #expect(response.headers[.location] == "/admin/lists")
             let setCookie = response.headers[values: .setCookie].first { $0.hasPrefix("session=") } ?? ""
@@ -109,9 +114,28 @@ import TidingsTestSupport
             ("https://evil.example/x", "/admin"), ("//evil.example/x", "/admin"),
             ("/admin/lists?a=1&b=%2F", "/admin/lists?a=1&b=%2F"),
             ("/admin/../etc", "/admin"), ("", "/admin"), ("/admin/users", "/admin/users"),
+            // Browsers drop tabs and line breaks and read `\` as `/`: each of these is another host.
+            ("/\t/evil.com", "/admin"), ("/\n/evil.com", "/admin"), ("/\\evil.com", "/admin"),
+            ("\t//evil.com", "/admin"), (" /evil.com", "/admin"), ("/%2F/evil.com", "/admin"),
+            ("/%09/evil.com", "/admin"), ("/%5Cevil.com", "/admin"), ("/\u{200B}/evil.com", "/admin"),
+            ("/", "/"), ("/admin/lists?q=caf\u{e9}", "/admin/lists?q=caf%C3%A9"),
         ])
     func nextSanitizing(raw: String, expected: String) {
         #expect(LoginPages.sanitizedNext(raw) == expected)
+    }
+
+    @Test("a tab in next cannot lead to another site after a successful login", arguments: TestBackend.enabled)
+    func nextWithTab(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            try await app.makeLoginUser("alice")
+            let response = try await Self.login(
+                app, "alice", password: "password-123", next: "/\t/evil.com",
+                page: "/admin/login?next=%2F%09%2Fevil.com")
+            #expect(response.status == .found)
+            #expect(response.headers[.location] == "/admin")
+            let page = try await app.request(.get, "/admin/login?next=%2F%09%2Fevil.com")
+            #expect(!page.body.contains("evil.com"))
+        }
     }
 
     @Test("/admin without a session redirects to the login page, keeping next")

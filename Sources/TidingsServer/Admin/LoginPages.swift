@@ -38,16 +38,33 @@ struct LoginPages {
 
     /// A local path to go to after login: only the path of `raw`, never another host, never `..`.
     static func sanitizedNext(_ raw: String?) -> String {
-        let trimmed = (raw ?? "").trimmingCharacters(in: .whitespaces)
-        guard let components = URLComponents(string: trimmed), components.host == nil, components.scheme == nil
-        else { return "/admin" }
-        let path = components.path
-        guard path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains(".."), !path.contains("\\") else {
-            return "/admin"
+        let fallback = "/admin"
+        guard let raw, isLocalPath(raw), let decoded = raw.removingPercentEncoding, isLocalPath(decoded) else {
+            return fallback
         }
-        guard let query = components.percentEncodedQuery, !query.isEmpty else { return path }
-        return path + "?" + query
+        // Non-ASCII text goes out percent-encoded; escapes already in the text stay as they are.
+        return raw.addingPercentEncoding(withAllowedCharacters: Self.locationCharacters) ?? fallback
     }
+
+    /// A path on this site and nothing a browser could read otherwise: one `/`, then neither `/`
+    /// nor `\` (which browsers read as `//`, another host), no control character or white space
+    /// anywhere (browsers drop tabs and line breaks, so `/<TAB>/evil.com` is `//evil.com`), no
+    /// `\`, no `..`.
+    private static func isLocalPath(_ text: String) -> Bool {
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.first == "/" else { return false }
+        if scalars.count > 1, scalars[1] == "/" || scalars[1] == "\\" { return false }
+        let unsafe = scalars.contains {
+            $0 == "\\" || $0.properties.isWhitespace || $0.properties.generalCategory == .control
+                || $0.properties.generalCategory == .format
+        }
+        return !unsafe && !text.contains("..")
+    }
+
+    /// What a `Location` path may carry unescaped: printable ASCII but for quotes, angle
+    /// brackets and the like.
+    private static let locationCharacters = CharacterSet(
+        charactersIn: "!$%&'()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz~")
 
     @Sendable func showLogin(_ request: Request, context: AppRequestContext) async throws -> Response {
         let next = Self.sanitizedNext(request.uri.queryParameters["next"].map(String.init))
