@@ -27,12 +27,18 @@ import TidingsCore
 
     @Test("e-mail addresses must be bare")
     func emails() {
-        for good in ["a@b.c", "first.last@example.com", "a..b@c.d", "ünï@cödé.org", "x@localhost"] {
+        for good in [
+            "a@b.c", "first.last@example.com", "a..b@c.d", "ünï@cödé.org", "x@localhost", "=cmd|x@example.com",
+            "o'brien+news@example.ie", "\"two words\"@example.com", "user@[192.0.2.1]", "u@[IPv6:2001:db8::1]",
+        ] {
             #expect(Validation.isValidEmail(good), "\(good)")
         }
         for bad in [
             "", "a", "a@", "@b", "A <a@b.c>", "a@b@c", "a b@c.d", "a@.b", "a@b..c", "a@b.", "a\t@b.c", "a@b\n.c",
             "a\u{A0}b@c.d", "é@b\u{2003}c.d", String(repeating: "a", count: 2_000) + "@b.c",
+            // Brackets, pipes, quotes and parentheses where no address has them.
+            "=cmd|x@[", "a@[1.2.3.4", "a@b|c.d", "a\"b@c.d", "a(b)@c.d", "a@b c.d", "a,b@c.d", "a@-b.c=d",
+            "\"unterminated@b.c", "a@[]", "a;b@c.d",
         ] {
             #expect(!Validation.isValidEmail(bad), "\(bad)")
         }

@@ -134,7 +134,8 @@ import TidingsTestSupport
             let admin = try await app.adminHeaders()
             let list = try await app.makeList("A")
             let listRole = try await app.makeListRole("readers", [(list.id, [.get])])
-            let role = try await app.services.roles.createUserRole(name: "staff", permissions: ["lists:get_all"])
+            let role = try await app.services.roles.createUserRole(
+                name: "staff", permissions: ["lists:get_all"], by: nil)
             let alice = try await app.makeLoginUser("alice", role: role.id, listRole: listRole.id)
             let keep = try await app.request(
                 .put, "/api/users/\(alice.id)", headers: admin,
@@ -161,7 +162,7 @@ import TidingsTestSupport
         try await TestApp.run(backend) { app in
             let admin = try await app.adminHeaders()
             let root = try await app.makeLoginUser("root")
-            let role = try await app.services.roles.createUserRole(name: "staff", permissions: [])
+            let role = try await app.services.roles.createUserRole(name: "staff", permissions: [], by: nil)
             let disable = try await app.request(
                 .put, "/api/users/\(root.id)", headers: admin, json: ["status": "disabled"])
             #expect(disable.status == .badRequest)
@@ -294,6 +295,29 @@ import TidingsTestSupport
                 .get, "/api/health", headers: [.authorization: "Bearer " + String(repeating: "a", count: 6000)])
             #expect(response.status == .unauthorized)
             #expect(response.code == "credentials_malformed")
+        }
+    }
+
+    @Test("users and subscribers refuse the same malformed e-mail addresses", arguments: TestBackend.enabled)
+    func emailRule(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let admin = try await app.adminHeaders()
+            for email in ["=cmd|x@[", "a@b|c.d", "a(b)@c.d"] {
+                let user = try await app.request(
+                    .post, "/api/users", headers: admin,
+                    json: [
+                        "username": "u\(email.hashValue & 0xFFFF)", "email": email, "password": "long enough",
+                        "password_login": true, "type": "user", "status": "enabled", "user_role_id": 1,
+                    ])
+                #expect(user.status == .badRequest, "\(email)")
+                #expect(user.message == "Invalid fields: email", "\(email)")
+                let subscriber = try await app.request(
+                    .post, "/api/subscribers", headers: admin, json: ["email": email, "name": "X"])
+                #expect(subscriber.status == .badRequest, "\(email)")
+            }
+            #expect(try await app.services.users.users().allSatisfy { $0.email?.contains("|") != true })
+            let total = try await app.request(.get, "/api/subscribers", headers: admin).dataObject["total"] as? Int
+            #expect(total == 0)
         }
     }
 }
