@@ -19,7 +19,7 @@ import TidingsTestSupport
                 .post, "/api/subscribers", headers: admin,
                 json: [
                     "email": "  Vfy.One@Example.COM ", "name": "", "status": "enabled",
-                    "lists": [a.id.rawValue, b.id.rawValue, 9_999], "attribs": ["city": "Bengaluru", "n": 1],
+                    "lists": [a.id.rawValue, b.id.rawValue], "attribs": ["city": "Bengaluru", "n": 1],
                     "preconfirm_subscriptions": true,
                 ])
             #expect(response.status == .ok)
@@ -300,6 +300,37 @@ import TidingsTestSupport
             }
             #expect(statuses.filter { $0 == .ok }.count == 1)
             #expect(statuses.filter { $0 == .conflict }.count == 11)
+        }
+    }
+
+    @Test("unknown list ids are a 400 naming them, and nothing is written", arguments: TestBackend.enabled)
+    func unknownLists(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let admin = try await app.adminHeaders()
+            let list = try await app.makeList("Real")
+            let created = try await app.request(
+                .post, "/api/subscribers", headers: admin,
+                json: ["email": "ghost@example.com", "name": "G", "lists": [-1, list.id.rawValue, 424_242, -1]])
+            #expect(created.status == .badRequest)
+            #expect(created.message == "Invalid fields: lists (no list with id -1, 424242)")
+            #expect(try await app.request(.get, "/api/subscribers", headers: admin).dataObject["total"] as? Int == 0)
+
+            let real = try await app.request(
+                .post, "/api/subscribers", headers: admin,
+                json: ["email": "real@example.com", "name": "R", "lists": [list.id.rawValue]])
+            let id = try #require(real.dataObject["id"] as? Int)
+            let update = try await app.request(
+                .put, "/api/subscribers/\(id)", headers: admin,
+                json: ["email": "real@example.com", "name": "Renamed", "lists": [424_242]])
+            #expect(update.status == .badRequest)
+            let bulk = try await app.request(
+                .put, "/api/subscribers/lists", headers: admin,
+                json: ["ids": [id], "action": "add", "target_list_ids": [99], "status": "confirmed"])
+            #expect(bulk.status == .badRequest)
+            #expect(bulk.message == "Invalid fields: lists (no list with id 99)")
+            let after = try await app.request(.get, "/api/subscribers/\(id)", headers: admin)
+            #expect(after.dataObject["name"] as? String == "R")
+            #expect((after.dataObject["lists"] as? [[String: Any]])?.count == 1)
         }
     }
 }

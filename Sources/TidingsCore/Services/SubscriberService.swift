@@ -77,7 +77,7 @@ public struct SubscriberService: Sendable {
         _ input: SubscriberInput, lists: [ListID], preconfirm: Bool, for principal: Principal
     ) async throws -> Subscriber {
         let draft = try input.draft(over: nil)
-        let targets = try manageable(lists, for: principal)
+        let targets = try await manageable(lists, for: principal)
         let subscriber = try await stores.subscribers.createSubscriber(
             draft, lists: targets, status: preconfirm ? .confirmed : .unconfirmed, at: clock.now())
         // The subscriber exists whatever happens to the mail: a full queue (which the outbox
@@ -95,9 +95,10 @@ public struct SubscriberService: Sendable {
         try await requireAccess(to: [id], for: principal)
         guard let current = try await stores.subscribers.subscriber(id: id) else { throw Self.notFound(id) }
         let draft = try change(current).draft(over: current)
-        let replacement = try lists.map { lists in
-            SubscriptionReplacement(
-                lists: try manageable(lists, for: principal), scope: principal.lists.manageableLists,
+        var replacement: SubscriptionReplacement?
+        if let lists {
+            replacement = SubscriptionReplacement(
+                lists: try await manageable(lists, for: principal), scope: principal.lists.manageableLists,
                 status: preconfirm ? .confirmed : .unconfirmed)
         }
         guard
@@ -124,7 +125,7 @@ public struct SubscriberService: Sendable {
         for principal: Principal
     ) async throws {
         try await requireAccess(to: ids, for: principal)
-        let targets = try manageable(lists, for: principal)
+        let targets = try await manageable(lists, for: principal)
         try await stores.subscribers.changeSubscriptions(
             ids: ids, action: action, lists: targets, status: status, overwrite: true, at: clock.now())
     }
@@ -200,7 +201,7 @@ public struct SubscriberService: Sendable {
         _ query: SubscriberQuery, requestedLists: [ListID], action: SubscriptionAction, lists: [ListID],
         status: SubscriptionStatus?, for principal: Principal
     ) async throws {
-        let targets = try manageable(lists, for: principal)
+        let targets = try await manageable(lists, for: principal)
         try await eachMatchingBatch(query, requestedLists: requestedLists, for: principal) { ids in
             try await stores.subscribers.changeSubscriptions(
                 ids: ids, action: action, lists: targets, status: status, overwrite: false, at: clock.now())
@@ -233,14 +234,32 @@ public struct SubscriberService: Sendable {
     }
 
     /// The lists among `lists` the caller may manage; asking only for others is refused with
-    /// listmonk's `Permission denied: lists`.
-    private func manageable(_ lists: [ListID], for principal: Principal) throws -> [ListID] {
-        guard let manageable = principal.lists.manageableLists else { return lists }
+    /// listmonk's `Permission denied: lists`. A caller who may manage every list is told which
+    /// ids name no list (listmonk drops them silently); a list-scoped caller is not, so that it
+    /// learns nothing of lists outside its scope.
+    private func manageable(_ lists: [ListID], for principal: Principal) async throws -> [ListID] {
+        guard let manageable = principal.lists.manageableLists else {
+            try await requireExisting(lists)
+            return lists
+        }
         let allowed = lists.filter(manageable.contains)
         if !lists.isEmpty, allowed.isEmpty {
             throw TidingsError(.forbidden, code: "permission_denied", message: "Permission denied: lists")
         }
         return allowed
+    }
+
+    /// `400 Invalid fields: lists (no list with id …)` naming every id that is not a list.
+    private func requireExisting(_ lists: [ListID]) async throws {
+        guard !lists.isEmpty else { return }
+        let found = Set(try await stores.lists.minimalLists(status: nil, onlyIDs: Set(lists)).map(\.id))
+        var unknown: [ListID] = []
+        for list in lists where !found.contains(list) && !unknown.contains(list) { unknown.append(list) }
+        guard unknown.isEmpty else {
+            throw TidingsError.invalidField(
+                "lists",
+                "Invalid fields: lists (no list with id \(unknown.map(\.description).joined(separator: ", ")))")
+        }
     }
 
     /// listmonk's text, with a 404 (listmonk answers 400).
