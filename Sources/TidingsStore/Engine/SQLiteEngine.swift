@@ -54,6 +54,20 @@ public final class SQLiteEngine: DatabaseEngine {
         self.querySandbox = SQLiteQuerySandbox(path: path)
     }
 
+    /// Subscribers, users and hashes live in the database: its file, and the `-wal` and `-shm`
+    /// files beside it, are readable by their owner only (0600). A new database file is created
+    /// so before SQLite opens it (SQLite gives the log files the database file's mode); an
+    /// existing one is tightened.
+    static func makeOwnerOnly(databaseAt path: String) {
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: path) {
+            manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
+        for file in [path, path + "-wal", path + "-shm"] where manager.fileExists(atPath: file) {
+            try? manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+        }
+    }
+
     /// Opens (creating if needed) the database file at `path`.
     public static func open(
         path: String, readers readerCount: Int = 4, checkpointInterval: Duration = defaultCheckpointInterval,
@@ -61,6 +75,7 @@ public final class SQLiteEngine: DatabaseEngine {
     ) async throws -> SQLiteEngine {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        makeOwnerOnly(databaseAt: path)
         let threads = NIOThreadPool(numberOfThreads: 2)
         threads.start()
         let connect = { (pool: NIOThreadPool) in
