@@ -24,7 +24,7 @@ public struct SubscriberService: Sendable {
     public func subscribers(
         _ query: SubscriberQuery, requestedLists: [ListID], for principal: Principal
     ) async throws -> Page<Subscriber> {
-        try await stores.subscribers.subscribers(scoped(query, requestedLists: requestedLists, for: principal))
+        try await stores.subscribers.subscribers(try scoped(query, requestedLists: requestedLists, for: principal))
     }
 
     /// Streams every subscriber `principal` may see that matches `query`, in id order, `batchSize`
@@ -33,7 +33,7 @@ public struct SubscriberService: Sendable {
         _ query: SubscriberQuery, requestedLists: [ListID], for principal: Principal, batchSize: Int = 1_000,
         each: ([SubscriberRow]) async throws -> Void
     ) async throws {
-        let query = scoped(query, requestedLists: requestedLists, for: principal)
+        let query = try scoped(query, requestedLists: requestedLists, for: principal)
         var last: SubscriberID?
         while true {
             let batch = try await stores.subscribers.subscriberBatch(query, after: last, limit: batchSize)
@@ -45,14 +45,15 @@ public struct SubscriberService: Sendable {
 
     /// `query` within what `principal` may see: requested lists are narrowed to the caller's
     /// (never widened, unlike listmonk); without any, `subscribers:get_all` sees everyone and
-    /// others the subscribers of their lists.
+    /// others the subscribers of their lists. A search longer than
+    /// `SubscriberQuery.maximumSearchLength` is refused.
     private func scoped(
         _ query: SubscriberQuery, requestedLists: [ListID], for principal: Principal
-    )
-        -> SubscriberQuery
-    {
+    ) throws -> SubscriberQuery {
+        try query.checkSearch()
         var query = query
         let visible = principal.lists.subscriberLists
+        query.scope = principal.has(.subscribersGetAll) ? nil : visible
         if !requestedLists.isEmpty {
             let requested = Set(requestedLists)
             query.lists = visible.map { requested.intersection($0) } ?? requested

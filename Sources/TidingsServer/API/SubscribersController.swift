@@ -55,6 +55,7 @@ struct SubscribersController {
         var query = SubscriberQuery()
         query.expression = try Self.expression(request.param("query") ?? "", for: context.principal)
         query.search = (request.param("search") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        try query.checkSearch()  // here too, so that the export refuses before its body starts
         query.subscriptionStatus = try request.option("subscription_status", as: SubscriptionStatus.self)
         let lists = try request.query.getAll("list_id").map { raw -> ListID in
             guard let id = Int(raw) else { throw TidingsError.badRequest("Invalid ID(s)", code: "invalid_id") }

@@ -7,8 +7,16 @@ import TidingsCore
 
 /// The PostgreSQL query sandbox: a pool of its own, logged in as a role that may only read
 /// `subscribers`, `lists` and `subscriber_lists` (never `SET ROLE` from a privileged login, which
-/// an expression could undo with `set_config('role', …)`). Every statement runs in a `READ ONLY`
-/// transaction with a `statement_timeout`.
+/// an expression could undo with `set_config('role', …)`).
+///
+/// - An expression may call only the functions `PostgresQueryRules` allows (checked on its text
+///   before anything is sent).
+/// - Every statement runs in a `READ ONLY` transaction with a local `statement_timeout` and
+///   `standard_conforming_strings` on, which is always rolled back; then `DISCARD ALL` drops
+///   whatever session state it could still have left (settings, advisory locks, `LISTEN`s). A
+///   connection that cannot be reset so is closed, not reused.
+/// - Errors raised while rows are read are reported without PostgreSQL's text, which may quote
+///   the values they choked on.
 public final class PostgresQuerySandbox: QuerySandbox {
     let client: PostgresClient
     private let timeLimit: Duration
@@ -50,27 +58,35 @@ public final class PostgresQuerySandbox: QuerySandbox {
         }
     }
 
+    public func admit(_ expression: FilterExpression) throws(TidingsError) {
+        try expression.requireFunctions(in: PostgresQueryRules.functions)
+    }
+
     private func run(_ sql: String, _ bindings: PostgresBindings, onConnected: () -> Void) async throws -> [Int] {
         let milliseconds = Int(timeLimit.components.seconds) * 1_000
         do {
             return try await client.withConnection { connection in
                 onConnected()
-                _ = try await connection.query("BEGIN TRANSACTION READ ONLY", logger: logger)
+                let result: Result<[Int], any Error>
                 do {
+                    _ = try await connection.query("BEGIN TRANSACTION READ ONLY", logger: logger)
                     _ = try await connection.query(
-                        PostgresQuery(unsafeSQL: "SET LOCAL statement_timeout = \(milliseconds)"), logger: logger)
+                        """
+                        SELECT set_config('statement_timeout', \(String(milliseconds)), true),
+                            set_config('standard_conforming_strings', 'on', true)
+                        """, logger: logger)
                     var values: [Int] = []
                     for try await row in try await connection.query(
                         PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
                     {
                         values.append(try row.decode(Int.self))
                     }
-                    _ = try await connection.query("COMMIT", logger: logger)
-                    return values
+                    result = .success(values)
                 } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
-                    throw error
+                    result = .failure(error)
                 }
+                await reset(connection)
+                return try result.get()
             }
         } catch let error as PSQLError {
             throw refusal(error)
@@ -79,6 +95,18 @@ public final class PostgresQuerySandbox: QuerySandbox {
         } catch {
             logger.error("query sandbox unavailable", metadata: ["error": "\(String(reflecting: error))"])
             throw Self.unavailable
+        }
+    }
+
+    /// Rolls back (undoing any `set_config` of the statement) and discards the session's state;
+    /// closes the connection if either fails, so the pool replaces it.
+    private func reset(_ connection: PostgresConnection) async {
+        do {
+            _ = try await connection.query("ROLLBACK", logger: logger)
+            _ = try await connection.query("DISCARD ALL", logger: logger)
+        } catch {
+            logger.warning("query sandbox connection closed", metadata: ["error": "\(String(reflecting: error))"])
+            try? await connection.close()
         }
     }
 
@@ -100,8 +128,11 @@ public final class PostgresQuerySandbox: QuerySandbox {
             // The login itself failed: the role is missing or its password differs.
             logger.error("query sandbox login failed", metadata: ["error": "\(info[.message] ?? state)"])
             return Self.unavailable
-        default:
-            return FilterExpression.invalid(info[.message] ?? "the database refused the query")
+        case let state?:
+            return FilterExpression.invalid(
+                PostgresQueryRules.reason(sqlState: state, message: info[.message] ?? "the database refused the query"))
+        case nil:
+            return FilterExpression.invalid("the database refused the query")
         }
     }
 

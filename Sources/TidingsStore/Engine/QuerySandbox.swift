@@ -1,4 +1,5 @@
 import Foundation
+import TidingsCore
 
 /// A connection that runs the SELECTs built around a caller's SQL expression, and can do no harm:
 /// it reads only the subscriber, list and subscription tables, writes nothing, and gives up after
@@ -8,6 +9,9 @@ public protocol QuerySandbox: Sendable {
     /// an integer. Throws `TidingsError` 400 `invalid_query` for anything the sandbox refuses or
     /// the database rejects, and `query_timeout` when it runs out of time.
     func integers(_ sql: String, binds: [QueryBind]) async throws -> [Int]
+    /// Refuses, with `400 invalid_query`, an expression this sandbox cannot run safely, before any
+    /// statement is built around it.
+    func admit(_ expression: FilterExpression) throws(TidingsError)
     /// Closes the connection (at shutdown).
     func close() async
 }
@@ -33,4 +37,14 @@ public enum QueryBind: Sendable, Equatable {
 
 enum QuerySandboxError: Error {
     case unsupportedBind(String)
+}
+
+extension FilterExpression {
+    /// Refuses the first function the expression calls that `allowed` does not hold (names
+    /// compared in lower case), in the words of SQLite's authorizer.
+    func requireFunctions(in allowed: Set<String>) throws(TidingsError) {
+        if let refused = functionCalls.sorted().first(where: { !allowed.contains($0.lowercased()) }) {
+            throw FilterExpression.invalid("not authorized to use function: \(refused)")
+        }
+    }
 }

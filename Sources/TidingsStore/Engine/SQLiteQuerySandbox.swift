@@ -46,6 +46,12 @@ public final class SQLiteQuerySandbox: QuerySandbox, @unchecked Sendable {
         }
     }
 
+    /// The authorizer checks functions while each statement is prepared; checking the
+    /// expression's calls first refuses them in the same words before anything is prepared.
+    public func admit(_ expression: FilterExpression) throws(TidingsError) {
+        try expression.requireFunctions(in: Self.functions)
+    }
+
     public func close() async {
         await withCheckedContinuation { continuation in
             queue.async {
@@ -88,7 +94,7 @@ public final class SQLiteQuerySandbox: QuerySandbox, @unchecked Sendable {
             } else if step == SQLITE_DONE {
                 return values
             } else {
-                throw refusal(database, code: step)
+                throw refusal(database, code: step, whileRunning: true)
             }
         }
     }
@@ -148,8 +154,13 @@ public final class SQLiteQuerySandbox: QuerySandbox, @unchecked Sendable {
         }
     }
 
-    /// The error for a statement SQLite refused or stopped.
-    private func refusal(_ database: OpaquePointer, code: Int32) -> TidingsError {
+    /// The error for a statement SQLite refused or stopped. Errors from preparing (syntax, unknown
+    /// column or function, the authorizer's refusals) describe the expression's text and are
+    /// passed on. Errors raised while rows are read come from the allowed functions, and only one
+    /// of them quotes a value — JSON's `bad JSON path: '<the path>'`, where the path may be read
+    /// from a row (`CAST` never fails in SQLite; `malformed JSON`, `integer overflow` and the rest
+    /// are fixed texts) — so only the part of the message before its first `:` is passed on.
+    private func refusal(_ database: OpaquePointer, code: Int32, whileRunning: Bool = false) -> TidingsError {
         if code & 0xFF == SQLITE_INTERRUPT {
             return TidingsError(
                 .badRequest, code: "query_timeout",
@@ -157,6 +168,7 @@ public final class SQLiteQuerySandbox: QuerySandbox, @unchecked Sendable {
                     "Error preparing subscriber query: the query took longer than \(timeLimit.components.seconds) s")
         }
         let message = String(cString: sqlite_nio_sqlite3_errmsg(database))
-        return FilterExpression.invalid(message)
+        guard whileRunning else { return FilterExpression.invalid(message) }
+        return FilterExpression.invalid(String(message.prefix { $0 != ":" }))
     }
 }

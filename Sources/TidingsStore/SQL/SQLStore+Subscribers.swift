@@ -38,8 +38,13 @@ extension SQLStore: SubscriberStore {
 
     /// The WHERE clause of a subscriber query over `table` (the alias or name subscribers go by;
     /// the caller's SQL expression is not part of it). `nil`: it can match nothing.
-    /// `withLists: false` leaves the list filter out, for a query that joins the subscriptions.
-    private func whereClause(_ query: SubscriberQuery, table: String = "s", withLists: Bool = true) -> SQLQueryString? {
+    /// `withLists: false` leaves the list filter out, for a query that joins the subscriptions;
+    /// `subscriptions` names the subscriptions table (qualified where a sandboxed statement
+    /// shadows it).
+    func whereClause(
+        _ query: SubscriberQuery, table: String = "s", withLists: Bool = true,
+        subscriptions: String = "subscriber_lists"
+    ) -> SQLQueryString? {
         let t = SQLQueryString(stringLiteral: table)
         var clause: SQLQueryString = "1 = 1"
         if withLists, let lists = query.lists {
@@ -49,7 +54,7 @@ extension SQLStore: SubscriberStore {
             if let status = query.subscriptionStatus {
                 membership = membership + " AND sl.status = \(bind: status.rawValue)"
             }
-            clause = clause + " AND EXISTS (SELECT 1 FROM subscriber_lists sl WHERE \(membership))"
+            clause = clause + " AND EXISTS (SELECT 1 FROM \(unsafeRaw: subscriptions) sl WHERE \(membership))"
         }
         if let ids = query.ids {
             guard !ids.isEmpty else { return nil }
@@ -93,12 +98,7 @@ extension SQLStore: SubscriberStore {
     {
         let columns = subscriberColumns
         if let expression = query.expression {
-            guard let filter = sandboxFilter(query, expression) else { return [] }
-            let ids = try await sandboxed(
-                """
-                SELECT subscribers.id FROM subscribers WHERE \(filter) AND subscribers.id > \(bind: after?.rawValue ?? 0)
-                ORDER BY subscribers.id LIMIT \(bind: limit)
-                """)
+            let ids = try await sandboxedIDs(query, expression, after: after?.rawValue ?? 0, limit: limit)
             guard !ids.isEmpty else { return [] }
             return try await engine.read { database in
                 try await database.raw(
@@ -117,44 +117,8 @@ extension SQLStore: SubscriberStore {
         }
     }
 
-    // MARK: The caller's SQL expression, in the query sandbox
-
-    /// `(<expression>) AND <scope>` over the unaliased `subscribers` table, which is how
-    /// listmonk's expressions name it. `FilterExpression` guarantees the expression is one
-    /// balanced expression, so the scope always applies.
-    private func sandboxFilter(_ query: SubscriberQuery, _ expression: FilterExpression) -> SQLQueryString? {
-        whereClause(query, table: "subscribers").map { "(\(unsafeRaw: expression.text)) AND \($0)" }
-    }
-
-    private func sandboxedPage(
-        _ query: SubscriberQuery, _ expression: FilterExpression
-    ) async throws
-        -> Page<Subscriber>
-    {
-        guard let filter = sandboxFilter(query, expression) else { return Page(items: [], total: 0) }
-        let direction: SQLQueryString = query.direction == .asc ? "ASC" : "DESC"
-        let paging: SQLQueryString =
-            query.page.perPage.map { " LIMIT \(bind: $0) OFFSET \(bind: query.page.offset)" } ?? ""
-        let total = try await sandboxed("SELECT COUNT(*) FROM subscribers WHERE \(filter)").first ?? 0
-        let ids = try await sandboxed(
-            """
-            SELECT subscribers.id FROM subscribers WHERE \(filter)
-            ORDER BY subscribers.\(unsafeRaw: query.orderBy.rawValue) \(direction), subscribers.id \(direction)\(paging)
-            """)
-        return Page(items: try await subscribers(ids: ids), total: total)
-    }
-
-    /// Runs a query in the sandbox: serialised here, bound and executed there.
-    private func sandboxed(_ query: SQLQueryString) async throws -> [Int] {
-        guard let sandbox = engine.querySandbox else {
-            throw TidingsError.badRequest("SQL queries are not available on this database", code: "query_not_supported")
-        }
-        let (sql, binds) = try await engine.read { database in database.serialize(query) }
-        return try await sandbox.integers(sql, binds: try binds.map(QueryBind.init))
-    }
-
     /// Subscribers by id, in the order given.
-    private func subscribers(ids: [Int]) async throws -> [Subscriber] {
+    func subscribers(ids: [Int]) async throws -> [Subscriber] {
         guard !ids.isEmpty else { return [] }
         let columns = subscriberColumns
         return try await engine.read { database in
