@@ -233,4 +233,22 @@ import TidingsTestSupport
                 try await app.request(.put, "/api/lists/\(a.id)", headers: manager, json: ["name": "x"]).status == .ok)
         }
     }
+
+    @Test("a search longer than 1,000 bytes is a 400, listing or deleting", arguments: TestBackend.enabled)
+    func longSearch(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let admin = try await app.adminHeaders()
+            try await app.makeList("Kept")
+            let long = String(repeating: "a", count: 60_000)
+            let listing = try await app.request(.get, "/api/lists?query=\(long)", headers: admin)
+            #expect(listing.status == .badRequest)
+            #expect(listing.code == "invalid_search")
+            let deleting = try await app.request(.delete, "/api/lists?query=\(long)", headers: admin)
+            #expect(deleting.status == .badRequest)
+            #expect(try await app.request(.get, "/api/lists", headers: admin).dataObject["total"] as? Int == 1)
+            let fits = try await app.request(
+                .get, "/api/lists?query=\(String(repeating: "k", count: 1_000))", headers: admin)
+            #expect(fits.status == .ok)
+        }
+    }
 }

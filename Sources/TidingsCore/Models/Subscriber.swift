@@ -144,23 +144,14 @@ public struct SubscriberQuery: Sendable, Equatable {
     /// `subscribers`, `subscriber_lists` and `lists` hold only what lies within it, in subqueries
     /// too (docs/segmentation.md).
     public var scope: Set<ListID>?
-    /// Case-insensitive text in the e-mail address or the name, at most `maximumSearchLength` bytes.
+    /// Case-insensitive text in the e-mail address or the name, at most `SearchText.maximumLength` bytes.
     public var search: String = ""
     public var orderBy: SubscriberOrder = .id
     public var direction: SortDirection = .desc
     public var page: Pagination = .default
 
-    /// The longest `search`, in bytes: a search becomes a `LIKE` pattern, and SQLite refuses
-    /// patterns past 50,000 bytes; no name or address comes near this.
-    public static let maximumSearchLength = 1_000
-
     public init() {}
 
-    /// `400 invalid_search` when `search` is longer than `maximumSearchLength`.
-    public func checkSearch() throws(TidingsError) {
-        guard search.utf8.count <= Self.maximumSearchLength else {
-            throw TidingsError.badRequest(
-                "The search is longer than \(Self.maximumSearchLength) bytes.", code: "invalid_search")
-        }
-    }
+    /// `400 invalid_search` when `search` is too long (see `SearchText`).
+    public func checkSearch() throws(TidingsError) { try SearchText.check(search) }
 }

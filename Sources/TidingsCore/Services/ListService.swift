@@ -14,6 +14,7 @@ public struct ListService: Sendable {
 
     /// The page of lists `principal` may see.
     public func lists(_ query: ListQuery, for principal: Principal) async throws -> Page<MailingList> {
+        try SearchText.check(query.search ?? "")
         var query = query
         query.onlyIDs = principal.lists.visibleLists
         return try await stores.lists.lists(query)
@@ -62,6 +63,7 @@ public struct ListService: Sendable {
     /// Deletes the manageable lists whose names contain `search` (every manageable list when
     /// `search` is empty).
     public func delete(matching search: String, for principal: Principal) async throws {
+        try SearchText.check(search)
         let access = principal.lists
         let manageable: Set<ListID>? =
             access.manageAll ? nil : Set(access.grants.filter { $0.value.contains(.manage) }.keys)

@@ -46,7 +46,7 @@ public struct SubscriberService: Sendable {
     /// `query` within what `principal` may see: requested lists are narrowed to the caller's
     /// (never widened, unlike listmonk); without any, `subscribers:get_all` sees everyone and
     /// others the subscribers of their lists. A search longer than
-    /// `SubscriberQuery.maximumSearchLength` is refused.
+    /// `SearchText.maximumLength` is refused.
     private func scoped(
         _ query: SubscriberQuery, requestedLists: [ListID], for principal: Principal
     ) throws -> SubscriberQuery {
