@@ -85,6 +85,29 @@ import TidingsTestSupport
         }
     }
 
+    @Test(
+        "a refused query is a 400 JSON error before any CSV; a valid one still streams every row",
+        arguments: TestBackend.enabled)
+    func refusedQuery(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let admin = try await app.adminHeaders()
+            try await VariedSubscribers.insert(2_100, engine: app.services.engine)
+            let refused = try await app.request(
+                .get, "/api/subscribers/export?query=nonsense%20garbage", headers: admin)
+            #expect(refused.status == .badRequest)
+            #expect(refused.headers[.contentType] == "application/json")
+            #expect(refused.code == "invalid_query")
+            #expect(!refused.body.contains("uuid,email"))
+            // Two of every three are not disabled: 1,400 rows, over two batches.
+            let valid = try await app.request(
+                .get, "/api/subscribers/export?query=subscribers.status%20%3C%3E%20%27disabled%27", headers: admin)
+            #expect(valid.status == .ok)
+            let lines = valid.body.split(separator: "\n")
+            #expect(lines.count == 1 + 1_400)
+            #expect(lines.dropFirst().allSatisfy { !$0.contains(",disabled,") })
+        }
+    }
+
     @Test("a restricted caller exports only its lists' subscribers", arguments: TestBackend.enabled)
     func restricted(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in

@@ -4,7 +4,7 @@ import TidingsCore
 
 extension SQLStore: SubscriberStore {
     /// The subscriber columns, with JSON read as text on both databases.
-    private var subscriberColumns: SQLQueryString {
+    var subscriberColumns: SQLQueryString {
         "s.id, s.uuid, s.email, s.name, \(unsafeRaw: jsonText("s.attribs")) AS attribs, s.status, s.created_at, s.updated_at"
     }
 
@@ -27,7 +27,7 @@ extension SQLStore: SubscriberStore {
             createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }
 
-    private static func subscriber(from row: any SQLRow) throws -> Subscriber {
+    static func subscriber(from row: any SQLRow) throws -> Subscriber {
         let attributes = (try? JSONValue.parse(try row.string("attribs")))?.objectMembers ?? [:]
         return Subscriber(
             id: SubscriberID(try row.int("id")), uuid: try row.uuid("uuid"), email: try row.string("email"),
@@ -39,7 +39,7 @@ extension SQLStore: SubscriberStore {
     /// The WHERE clause of a subscriber query over `table` (the alias or name subscribers go by;
     /// the caller's SQL expression is not part of it). `nil`: it can match nothing.
     /// `withLists: false` leaves the list filter out, for a query that joins the subscriptions.
-    private func whereClause(_ query: SubscriberQuery, table: String = "s", withLists: Bool = true) -> SQLQueryString? {
+    func whereClause(_ query: SubscriberQuery, table: String = "s", withLists: Bool = true) -> SQLQueryString? {
         let t = SQLQueryString(stringLiteral: table)
         var clause: SQLQueryString = "1 = 1"
         if withLists, let lists = query.lists {
@@ -122,7 +122,7 @@ extension SQLStore: SubscriberStore {
     /// `(<expression>) AND <scope>` over the unaliased `subscribers` table, which is how
     /// listmonk's expressions name it. `FilterExpression` guarantees the expression is one
     /// balanced expression, so the scope always applies.
-    private func sandboxFilter(_ query: SubscriberQuery, _ expression: FilterExpression) -> SQLQueryString? {
+    func sandboxFilter(_ query: SubscriberQuery, _ expression: FilterExpression) -> SQLQueryString? {
         whereClause(query, table: "subscribers").map { "(\(unsafeRaw: expression.text)) AND \($0)" }
     }
 
@@ -145,7 +145,7 @@ extension SQLStore: SubscriberStore {
     }
 
     /// Runs a query in the sandbox: serialised here, bound and executed there.
-    private func sandboxed(_ query: SQLQueryString) async throws -> [Int] {
+    func sandboxed(_ query: SQLQueryString) async throws -> [Int] {
         guard let sandbox = engine.querySandbox else {
             throw TidingsError.badRequest("SQL queries are not available on this database", code: "query_not_supported")
         }
@@ -155,17 +155,8 @@ extension SQLStore: SubscriberStore {
 
     /// Subscribers by id, in the order given.
     private func subscribers(ids: [Int]) async throws -> [Subscriber] {
-        guard !ids.isEmpty else { return [] }
-        let columns = subscriberColumns
-        return try await engine.read { database in
-            let rows = try await database.raw(
-                "SELECT \(columns) FROM subscribers s WHERE s.id IN \(SQLBind.group(ids))"
-            ).all().map(Self.subscriber(from:))
-            let byID = Dictionary(rows.map { ($0.id.rawValue, $0) }, uniquingKeysWith: { first, _ in first })
-            var ordered = ids.compactMap { byID[$0] }
-            try await attachSubscriptions(to: &ordered, in: database)
-            return ordered
-        }
+        let order = ListingOrder(column: .id, direction: .asc, flavor: flavor)
+        return try await subscribers(ids: ids, keyedBy: order).map(\.subscriber)
     }
 
     /// The listing of one list's subscribers, the common case at any size: the page comes from
@@ -251,7 +242,7 @@ extension SQLStore: SubscriberStore {
     }
 
     /// Fills in the subscriptions of a page of subscribers with one query.
-    private func attachSubscriptions(to subscribers: inout [Subscriber], in database: any SQLDatabase) async throws {
+    func attachSubscriptions(to subscribers: inout [Subscriber], in database: any SQLDatabase) async throws {
         guard !subscribers.isEmpty else { return }
         let rows = try await database.raw(
             """
