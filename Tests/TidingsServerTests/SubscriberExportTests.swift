@@ -108,6 +108,46 @@ import TidingsTestSupport
         }
     }
 
+    @Test(
+        "cells a spreadsheet would run as a formula get a leading ', and no cell breaks out of its quotes",
+        arguments: TestBackend.enabled)
+    func formulas(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let admin = try await app.adminHeaders()
+            for (email, name) in [
+                ("-dash@example.com", "=HYPERLINK(\"http://evil.example\",\"x\")"), ("plus@example.com", "+1+2"),
+                ("at@example.com", "@SUM(A1:A2)"),
+            ] {
+                let created = try await app.request(
+                    .post, "/api/subscribers", headers: admin, json: ["email": email, "name": name])
+                #expect(created.status == .ok, "\(created.body)")
+            }
+            // Names the API would trim or that hide a quote or a line break in one `Character`, as
+            // an import or an older version could have stored them.
+            try await app.services.engine.write { database in
+                for (index, name) in [
+                    "\tTab", "\rReturn", "\r\nLine", "=\u{301}accent", "plain -dash", "q\"\u{301},=1+1",
+                ].enumerated() {
+                    try await database.raw(
+                        """
+                        INSERT INTO subscribers (uuid, email, name, status, created_at, updated_at)
+                        VALUES (\(bind: UUID()), \(bind: "raw\(index)@example.com"), \(bind: name), 'enabled',
+                            \(bind: Date()), \(bind: Date()))
+                        """
+                    ).run()
+                }
+            }
+            let export = try await app.request(.get, "/api/subscribers/export", headers: admin)
+            for cell in [
+                ",'-dash@example.com,", #","'=HYPERLINK(""http://evil.example"",""x"")","#, ",'+1+2,", ",'@SUM(A1:A2),",
+                ",'\tTab,", ",\"'\rReturn\",", ",\"'\r\nLine\",", ",'=\u{301}accent,", ",plain -dash,",
+                ",\"q\"\"\u{301},=1+1\",",
+            ] {
+                #expect(export.body.contains(cell), "\(cell.debugDescription) in \(export.body.debugDescription)")
+            }
+        }
+    }
+
     @Test("a restricted caller exports only its lists' subscribers", arguments: TestBackend.enabled)
     func restricted(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in

@@ -87,13 +87,14 @@ struct SubscriberExportController {
         ].map(csvField).joined(separator: ",") + "\n"
     }
 
-    /// A field quoted when it must be (as Go's `encoding/csv` decides), quotes doubled.
-    static func csvField(_ value: String) -> String {
+    /// A field neutralised when a spreadsheet would run it as a formula, then quoted when it
+    /// must be (as Go's `encoding/csv` decides), quotes doubled.
+    static func csvField(_ text: String) -> String {
+        let value = CSVCell.neutralised(text)
         let needsQuotes =
-            value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" })
-            || value.first == " " || value.first == "\t"
+            CSVCell.holdsSeparator(value) || value.unicodeScalars.first == " " || value.unicodeScalars.first == "\t"
         guard needsQuotes else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return CSVCell.quoted(value)
     }
 }
 
