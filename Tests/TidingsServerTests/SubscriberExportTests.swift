@@ -85,6 +85,69 @@ import TidingsTestSupport
         }
     }
 
+    @Test(
+        "a refused query is a 400 JSON error before any CSV; a valid one still streams every row",
+        arguments: TestBackend.enabled)
+    func refusedQuery(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let admin = try await app.adminHeaders()
+            try await VariedSubscribers.insert(2_100, engine: app.services.engine)
+            let refused = try await app.request(
+                .get, "/api/subscribers/export?query=nonsense%20garbage", headers: admin)
+            #expect(refused.status == .badRequest)
+            #expect(refused.headers[.contentType] == "application/json")
+            #expect(refused.code == "invalid_query")
+            #expect(!refused.body.contains("uuid,email"))
+            // Two of every three are not disabled: 1,400 rows, over two batches.
+            let valid = try await app.request(
+                .get, "/api/subscribers/export?query=subscribers.status%20%3C%3E%20%27disabled%27", headers: admin)
+            #expect(valid.status == .ok)
+            let lines = valid.body.split(separator: "\n")
+            #expect(lines.count == 1 + 1_400)
+            #expect(lines.dropFirst().allSatisfy { !$0.contains(",disabled,") })
+        }
+    }
+
+    @Test(
+        "cells a spreadsheet would run as a formula get a leading ', and no cell breaks out of its quotes",
+        arguments: TestBackend.enabled)
+    func formulas(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let admin = try await app.adminHeaders()
+            for (email, name) in [
+                ("-dash@example.com", "=HYPERLINK(\"http://evil.example\",\"x\")"), ("plus@example.com", "+1+2"),
+                ("at@example.com", "@SUM(A1:A2)"),
+            ] {
+                let created = try await app.request(
+                    .post, "/api/subscribers", headers: admin, json: ["email": email, "name": name])
+                #expect(created.status == .ok, "\(created.body)")
+            }
+            // Names the API would trim or that hide a quote or a line break in one `Character`, as
+            // an import or an older version could have stored them.
+            try await app.services.engine.write { database in
+                for (index, name) in [
+                    "\tTab", "\rReturn", "\r\nLine", "=\u{301}accent", "plain -dash", "q\"\u{301},=1+1",
+                ].enumerated() {
+                    try await database.raw(
+                        """
+                        INSERT INTO subscribers (uuid, email, name, status, created_at, updated_at)
+                        VALUES (\(bind: UUID()), \(bind: "raw\(index)@example.com"), \(bind: name), 'enabled',
+                            \(bind: Date()), \(bind: Date()))
+                        """
+                    ).run()
+                }
+            }
+            let export = try await app.request(.get, "/api/subscribers/export", headers: admin)
+            for cell in [
+                ",'-dash@example.com,", #","'=HYPERLINK(""http://evil.example"",""x"")","#, ",'+1+2,", ",'@SUM(A1:A2),",
+                ",'\tTab,", ",\"'\rReturn\",", ",\"'\r\nLine\",", ",'=\u{301}accent,", ",plain -dash,",
+                ",\"q\"\"\u{301},=1+1\",",
+            ] {
+                #expect(export.body.contains(cell), "\(cell.debugDescription) in \(export.body.debugDescription)")
+            }
+        }
+    }
+
     @Test("a restricted caller exports only its lists' subscribers", arguments: TestBackend.enabled)
     func restricted(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in

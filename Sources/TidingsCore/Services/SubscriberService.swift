@@ -27,19 +27,34 @@ public struct SubscriberService: Sendable {
         try await stores.subscribers.subscribers(try scoped(query, requestedLists: requestedLists, for: principal))
     }
 
-    /// Streams every subscriber `principal` may see that matches `query`, in id order, `batchSize`
-    /// at a time: memory stays bounded however many there are.
-    public func export(
-        _ query: SubscriberQuery, requestedLists: [ListID], for principal: Principal, batchSize: Int = 1_000,
-        each: ([SubscriberRow]) async throws -> Void
-    ) async throws {
+    /// A page too large to read at once (`per_page=all` over a million subscribers): its total,
+    /// counted first, and a reader of its subscribers in the listing's order, `batchSize` per
+    /// read of the store, so memory holds one batch and the database is free between batches.
+    public func largePage(
+        _ query: SubscriberQuery, requestedLists: [ListID], for principal: Principal, batchSize: Int = 1_000
+    ) async throws -> (total: Int, subscribers: BatchReader<Subscriber, SubscriberCursor>) {
         let query = try scoped(query, requestedLists: requestedLists, for: principal)
-        var last: SubscriberID?
-        while true {
-            let batch = try await stores.subscribers.subscriberBatch(query, after: last, limit: batchSize)
-            guard let end = batch.last else { return }
-            try await each(batch)
-            last = end.id
+        var counting = query
+        counting.page = Pagination(page: 1, perPage: 0)  // an empty page: only its total is read
+        let total = try await stores.subscribers.subscribers(counting).total
+        let store = stores.subscribers
+        let reader = BatchReader(batchSize: batchSize, limit: query.page.perPage) { cursor, limit in
+            let batch = try await store.subscribers(query, after: cursor, limit: limit)
+            return (batch.subscribers, batch.next)
+        }
+        return (total, reader)
+    }
+
+    /// Every subscriber `principal` may see that matches `query`, in id order, `batchSize` at a
+    /// time: memory stays bounded however many there are.
+    public func export(
+        _ query: SubscriberQuery, requestedLists: [ListID], for principal: Principal, batchSize: Int = 1_000
+    ) throws -> BatchReader<SubscriberRow, SubscriberID> {
+        let query = try scoped(query, requestedLists: requestedLists, for: principal)
+        let store = stores.subscribers
+        return BatchReader(batchSize: batchSize) { last, limit in
+            let rows = try await store.subscriberBatch(query, after: last, limit: limit)
+            return (rows, rows.count < limit ? nil : rows.last?.id)
         }
     }
 
@@ -213,9 +228,8 @@ public struct SubscriberService: Sendable {
         _ query: SubscriberQuery, requestedLists: [ListID], for principal: Principal,
         apply: ([SubscriberID]) async throws -> Void
     ) async throws {
-        try await export(query, requestedLists: requestedLists, for: principal) { batch in
-            try await apply(batch.map(\.id))
-        }
+        var matching = export(query, requestedLists: requestedLists, for: principal)
+        while let batch = try await matching.next() { try await apply(batch.map(\.id)) }
     }
 
     // MARK: Access

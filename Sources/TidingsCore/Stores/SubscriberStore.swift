@@ -13,6 +13,13 @@ public protocol SubscriberStore: Sendable {
     /// Up to `limit` subscribers matching `query`'s filters with ids above `after`, in id order,
     /// without their subscriptions: one batch of an export, however large the whole.
     func subscriberBatch(_ query: SubscriberQuery, after: SubscriberID?, limit: Int) async throws -> [SubscriberRow]
+    /// Up to `limit` subscribers of the listing `query` describes (filters, order and direction,
+    /// with their subscriptions), resuming just past `cursor`, or at the start of `query.page` when
+    /// it is `nil` (the page's size is for the caller to count down). Answers where the next batch
+    /// resumes, `nil` when there is no more: one batch of a page too large to read at once.
+    func subscribers(
+        _ query: SubscriberQuery, after cursor: SubscriberCursor?, limit: Int
+    ) async throws -> (subscribers: [Subscriber], next: SubscriberCursor?)
     /// Inserts a subscriber on `lists` (ids of lists that do not exist are ignored), each
     /// subscription with `status`. Throws `conflict` when the e-mail address is taken.
     func createSubscriber(

@@ -22,8 +22,9 @@ struct SubscriberExportController {
     static let header = "uuid,email,name,attributes,status,created_at,updated_at\n"
 
     /// Streams the subscribers the caller may see that match the listing's filters (and
-    /// repeated `id`s), a batch at a time, so memory stays flat at any size. Unlike listmonk, the
-    /// header row is written even when nothing matches.
+    /// repeated `id`s), a batch at a time, so memory stays flat at any size. The first batch is
+    /// read before the response starts, so a refused or timed-out query is a 4xx JSON error, not
+    /// a cut-off CSV. Unlike listmonk, the header row is written even when nothing matches.
     @Sendable func exportCSV(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         var (query, lists) = try SubscribersController.filters(of: request, context: context)
         let ids = try request.ids()
@@ -35,21 +36,15 @@ struct SubscriberExportController {
         ]
         headers[HTTPField.Name("Content-Transfer-Encoding")!] = "binary"
         if gzip { headers[.contentEncoding] = "gzip" }
-        let subscribers = services.subscribers
-        let principal = context.principal
-        let (filters, requested) = (query, lists)
-        let logger = context.logger
+        var reader = try services.subscribers.export(query, requestedLists: lists, for: context.principal)
+        let first = try await reader.next() ?? []
+        let (rest, logger) = (reader, context.logger)
         let body = ResponseBody { writer in
             var output = CSVOutput(gzip: gzip)
-            try await writer.write(try output.chunk(Self.header))
-            do {
-                try await subscribers.export(filters, requestedLists: requested, for: principal) { batch in
-                    try await writer.write(try output.chunk(batch.map(Self.row).joined()))
-                }
-            } catch {
-                // The status has been sent; all that is left is to end the body short.
-                logger.error("subscriber export failed", metadata: ["error": "\(String(reflecting: error))"])
-                throw error
+            var rest = rest
+            try await writer.write(try output.chunk(Self.header + first.map(Self.row).joined()))
+            try await rest.drain(logger: logger) { batch in
+                try await writer.write(try output.chunk(batch.map(Self.row).joined()))
             }
             try await writer.write(try output.finish())
             try await writer.finish(nil)
@@ -92,13 +87,14 @@ struct SubscriberExportController {
         ].map(csvField).joined(separator: ",") + "\n"
     }
 
-    /// A field quoted when it must be (as Go's `encoding/csv` decides), quotes doubled.
-    static func csvField(_ value: String) -> String {
+    /// A field neutralised when a spreadsheet would run it as a formula, then quoted when it
+    /// must be (as Go's `encoding/csv` decides), quotes doubled.
+    static func csvField(_ text: String) -> String {
+        let value = CSVCell.neutralised(text)
         let needsQuotes =
-            value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" })
-            || value.first == " " || value.first == "\t"
+            CSVCell.holdsSeparator(value) || value.unicodeScalars.first == " " || value.unicodeScalars.first == "\t"
         guard needsQuotes else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return CSVCell.quoted(value)
     }
 }
 

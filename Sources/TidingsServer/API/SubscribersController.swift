@@ -75,18 +75,47 @@ struct SubscribersController {
         return try FilterExpression(raw)
     }
 
+    /// Pages larger than this are read and written a batch of this many at a time.
+    static let batchSize = 1_000
+
     @Sendable func query(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         var (query, lists) = try Self.filters(of: request, context: context)
         query.orderBy = request.param("order_by").flatMap { SubscriberOrder(rawValue: $0) } ?? .id
         query.direction = request.param("order") == "asc" ? .asc : .desc
         query.page = request.pagination
+        if query.page.perPage.map({ $0 > Self.batchSize }) ?? true {
+            return try await largePage(query, lists, request, context)
+        }
         let page = try await services.subscribers.subscribers(query, requestedLists: lists, for: context.principal)
+        let access = context.principal.lists
         return try ok(
-            PageJSON(
-                results: page.items.map { SubscriberJSON(subscriber: $0, access: context.principal.lists) },
-                search: query.search, query: query.expression?.text ?? "", total: page.total,
-                per_page: query.page.perPage ?? 0, page: query.page.page),
+            Self.page(page.items.map { SubscriberJSON(subscriber: $0, access: access) }, query, total: page.total),
             request)
+    }
+
+    /// listmonk's page of `results` for `query`.
+    static func page<Item>(_ results: [Item], _ query: SubscriberQuery, total: Int) -> PageJSON<Item> {
+        PageJSON(
+            results: results, search: query.search, query: query.expression?.text ?? "", total: total,
+            per_page: query.page.perPage ?? 0, page: query.page.page)
+    }
+
+    /// A page too large to hold (`per_page=all`), streamed: the total and the first batch are
+    /// read before the response starts, so a refused or timed-out query is still a 4xx; then
+    /// each batch is read as the client takes the one before.
+    private func largePage(
+        _ query: SubscriberQuery, _ lists: [ListID], _ request: Request, _ context: AuthenticatedContext
+    ) async throws -> Response {
+        var (total, reader) = try await services.subscribers.largePage(
+            query, requestedLists: lists, for: context.principal, batchSize: Self.batchSize)
+        guard let first = try await reader.next() else {
+            return try ok(Self.page([SubscriberJSON](), query, total: total), request)
+        }
+        let document = Envelope(Self.page([StreamedJSONArray.Slot()], query, total: total))
+        let access = context.principal.lists
+        return try StreamedJSONArray(document: document, pretty: request.param("pretty") != nil).response(
+            first: first, rest: reader, logger: context.logger
+        ) { SubscriberJSON(subscriber: $0, access: access) }
     }
 
     @Sendable func get(_ request: Request, context: AuthenticatedContext) async throws -> Response {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import Synchronization
 import TidingsCore
 
@@ -26,6 +27,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case let failure as AuthFailure: return response(for: failure)
         case let error as TidingsError: return response(for: error)
         case let error as HTTPError: return response(for: error, request: request)
+        case is HTTPParserError: return malformedRequest
         case is NIOTooManyBytesError:
             return response(
                 for: TidingsError(.payloadTooLarge, code: "payload_too_large", message: "request body too large"))
@@ -35,6 +37,16 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 for: TidingsError(.unavailable, code: "internal", message: "Internal Server Error"),
                 status: .internalServerError)
         }
+    }
+
+    /// The answer to a request whose bytes are not HTTP past its head (a chunk size that is not
+    /// hexadecimal, say): NIO's decoder fails while the handler reads the body. The connection
+    /// cannot carry another request after it, so the answer closes it.
+    static var malformedRequest: Response {
+        var response = response(
+            for: TidingsError(.badRequest, code: "malformed_request", message: "Malformed HTTP request"))
+        response.headers[.connection] = "close"
+        return response
     }
 
     static func status(of kind: TidingsError.Kind) -> HTTPResponse.Status {

@@ -7,12 +7,14 @@ import TidingsCore
 struct OrderedJSONEncoder {
     var pretty = false
 
-    func encode(_ value: some Encodable) throws -> [UInt8] {
+    /// `value` as JSON text. With `pretty`, it is indented as a value `indent` levels deep in a
+    /// larger document (the lines after its first start with `indent` levels of indentation).
+    func encode(_ value: some Encodable, indent: Int = 0) throws -> [UInt8] {
         let root = JSONBox()
         try JSONNodeEncoder(box: root).encodeValue(value)
         var out: [UInt8] = []
         out.reserveCapacity(256)
-        root.node.write(into: &out, pretty: pretty, indent: 0)
+        root.node.write(into: &out, pretty: pretty, indent: indent)
         return out
     }
 }

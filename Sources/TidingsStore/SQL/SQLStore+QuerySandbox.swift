@@ -46,6 +46,23 @@ extension SQLStore {
             select.select("subscribers.id", " ORDER BY subscribers.id LIMIT \(bind: limit)"), in: sandbox)
     }
 
+    /// The ids, in the listing's order, of the next `limit` subscribers after `cursor` that match
+    /// a query with a SQL expression; the first batch (no cursor) starts at the page's offset.
+    func sandboxedIDs(
+        _ query: SubscriberQuery, _ expression: FilterExpression, order: ListingOrder, after cursor: SubscriberCursor?,
+        limit: Int
+    ) async throws -> [Int] {
+        let sandbox = try sandbox(admitting: expression)
+        guard let select = sandboxedSelect(query, expression) else { return [] }
+        let paging: SQLQueryString =
+            cursor == nil ? " LIMIT \(bind: limit) OFFSET \(bind: query.page.offset)" : " LIMIT \(bind: limit)"
+        return try await run(
+            select.select(
+                "subscribers.id",
+                "\(order.resuming(after: cursor, in: "subscribers")) ORDER BY \(order.sequence(in: "subscribers"))\(paging)"
+            ), in: sandbox)
+    }
+
     private func sandbox(admitting expression: FilterExpression) throws -> any QuerySandbox {
         guard let sandbox = engine.querySandbox else {
             throw TidingsError.badRequest("SQL queries are not available on this database", code: "query_not_supported")

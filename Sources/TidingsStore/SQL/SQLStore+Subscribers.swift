@@ -4,7 +4,7 @@ import TidingsCore
 
 extension SQLStore: SubscriberStore {
     /// The subscriber columns, with JSON read as text on both databases.
-    private var subscriberColumns: SQLQueryString {
+    var subscriberColumns: SQLQueryString {
         "s.id, s.uuid, s.email, s.name, \(unsafeRaw: jsonText("s.attribs")) AS attribs, s.status, s.created_at, s.updated_at"
     }
 
@@ -27,7 +27,7 @@ extension SQLStore: SubscriberStore {
             createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }
 
-    private static func subscriber(from row: any SQLRow) throws -> Subscriber {
+    static func subscriber(from row: any SQLRow) throws -> Subscriber {
         let attributes = (try? JSONValue.parse(try row.string("attribs")))?.objectMembers ?? [:]
         return Subscriber(
             id: SubscriberID(try row.int("id")), uuid: try row.uuid("uuid"), email: try row.string("email"),
@@ -119,17 +119,8 @@ extension SQLStore: SubscriberStore {
 
     /// Subscribers by id, in the order given.
     func subscribers(ids: [Int]) async throws -> [Subscriber] {
-        guard !ids.isEmpty else { return [] }
-        let columns = subscriberColumns
-        return try await engine.read { database in
-            let rows = try await database.raw(
-                "SELECT \(columns) FROM subscribers s WHERE s.id IN \(SQLBind.group(ids))"
-            ).all().map(Self.subscriber(from:))
-            let byID = Dictionary(rows.map { ($0.id.rawValue, $0) }, uniquingKeysWith: { first, _ in first })
-            var ordered = ids.compactMap { byID[$0] }
-            try await attachSubscriptions(to: &ordered, in: database)
-            return ordered
-        }
+        let order = ListingOrder(column: .id, direction: .asc, flavor: flavor)
+        return try await subscribers(ids: ids, keyedBy: order).map(\.subscriber)
     }
 
     /// The listing of one list's subscribers, the common case at any size: the page comes from
@@ -215,7 +206,7 @@ extension SQLStore: SubscriberStore {
     }
 
     /// Fills in the subscriptions of a page of subscribers with one query.
-    private func attachSubscriptions(to subscribers: inout [Subscriber], in database: any SQLDatabase) async throws {
+    func attachSubscriptions(to subscribers: inout [Subscriber], in database: any SQLDatabase) async throws {
         guard !subscribers.isEmpty else { return }
         let rows = try await database.raw(
             """

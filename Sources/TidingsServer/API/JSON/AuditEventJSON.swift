@@ -77,9 +77,8 @@ enum AuditCSV {
     }
 
     static func quoted(_ cell: String) -> String {
-        var cell = cell
-        if let first = cell.first, "=+-@\t\r".contains(first) { cell = "'" + cell }
-        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
-        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let cell = CSVCell.neutralised(cell)
+        guard CSVCell.holdsSeparator(cell) else { return cell }
+        return CSVCell.quoted(cell)
     }
 }
