@@ -26,6 +26,8 @@ public enum AuthFailure: Error, Sendable, Equatable {
     case tooManyFailures(retryAfter: Int)
     /// The users and tokens could not be read (the database is down); the cause is logged.
     case unavailable
+    /// The password check this credential needs cannot be taken on now: every slot is in use.
+    case passwordCheckBusy(retryAfter: Int)
 
     /// The forms an API client may use, named in several messages.
     public static let acceptedForms =
@@ -107,6 +109,8 @@ public enum AuthFailure: Error, Sendable, Equatable {
             return TidingsError(
                 .unavailable, code: "auth_unavailable",
                 message: "credentials cannot be checked right now; try again shortly")
+        case .passwordCheckBusy(let seconds):
+            return TidingsError.passwordCheckBusy(retryAfter: seconds)
         }
     }
 }

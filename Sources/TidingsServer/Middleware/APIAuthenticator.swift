@@ -169,12 +169,11 @@ extension APIAuthenticator {
         var answer = failure
         var action = "auth.failure"
         switch failure {
-        case .credentialsMissing, .sessionInvalid, .tooManyFailures, .unavailable:
+        case .credentialsMissing, .sessionInvalid, .tooManyFailures, .unavailable, .passwordCheckBusy:
             return failure
         case .invalidCredentials, .credentialsMalformed, .loginUserNotAPI:
-            // A password where the token belongs cost a password check: it counts like a login.
-            let scope: FailureThrottle.Scope =
-                credential.map { format.looksLikeToken($0.secret) } == false ? .login : .api
+            // A password where the token belongs may cost a password check: it counts like a login.
+            let scope: FailureThrottle.Scope = credential.map(verifier.mayBePassword) == true ? .login : .api
             let verdict = throttle.record(scope, address: address, username: credential?.username, at: clock.now())
             if let channel, !addresses.mayForward(channel) {
                 connections.rememberFailure(on: channel)
