@@ -6,6 +6,8 @@ public enum AuthFailure: Error, Sendable, Equatable {
     case credentialsMissing
     case credentialsMalformed(String)
     case credentialsInURL(parameter: String)
+    /// More than one `Authorization` header: which one the client meant cannot be told.
+    case credentialsAmbiguous
     case invalidCredentials
     case loginUserNotAPI
     case tokenExpired(name: String, at: Date)
@@ -49,6 +51,10 @@ public enum AuthFailure: Error, Sendable, Equatable {
                 message:
                     "credentials in the URL (`\(parameter)`) are refused: URLs leak into logs and browser history; \(Self.acceptedForms)",
                 details: ["parameter": parameter])
+        case .credentialsAmbiguous:
+            return TidingsError(
+                .badRequest, code: "credentials_ambiguous",
+                message: "more than one Authorization header: send exactly one; \(Self.acceptedForms)")
         case .invalidCredentials:
             return TidingsError(.unauthenticated, code: "invalid_credentials", message: "invalid API credentials")
         case .loginUserNotAPI:
