@@ -70,9 +70,9 @@ public struct TwoFactorService: Sendable {
     }
 
     /// Turns 2FA off: the user itself must give its password; an administrator (`users:manage`,
-    /// checked by the route) may do it for someone else without one.
+    /// checked by the route) may do it for someone else without one. Who may is checked before
+    /// whether 2FA is on, so that only those allowed learn it.
     public func disable(for user: User, by actor: Principal, password: String?) async throws {
-        guard user.twoFactor == .totp else { throw Self.notEnabled }
         if actor.user.id == user.id {
             guard let password, !password.isEmpty else { throw TidingsError.invalidField("password") }
             guard let hash = try await stores.users.passwordHash(userID: user.id),
@@ -84,6 +84,7 @@ public struct TwoFactorService: Sendable {
                 throw TidingsError.superAdminOnly("turn off a Super Admin's two-factor authentication")
             }
         }
+        guard user.twoFactor == .totp else { throw Self.notEnabled }
         try await stores.twoFactor.setTwoFactor(userID: user.id, sealedKey: nil, at: clock.now())
         await directory.invalidate()
     }
