@@ -77,9 +77,12 @@ import TidingsCore
             snapshot = AuthSnapshot(users: [user], userRoles: [role], listRoles: [], tokens: [token])
         }
 
-        func verifier(_ directory: AuthDirectory, users: any UserStore = WatchedUserStore()) -> CredentialVerifier {
+        func verifier(
+            _ directory: AuthDirectory, users: any UserStore = WatchedUserStore(),
+            passwords: CountingPasswords = CountingPasswords()
+        ) -> CredentialVerifier {
             CredentialVerifier(
-                directory: directory, format: format, hasher: hasher, users: users, passwords: CountingPasswords(),
+                directory: directory, format: format, hasher: hasher, users: users, passwords: passwords,
                 clock: .system, policy: TokenPolicy(), usage: TokenUsageRecorder(store: RecordingTokenStore()))
         }
     }
@@ -110,6 +113,24 @@ import TidingsCore
         #expect(try verifier.verifyImmediately(.bearer(secret: unknown)) == nil)
         // A secret that is not a token may be a password sent by mistake: that takes a hash.
         #expect(try verifier.verifyImmediately(.basic(username: "shop", secret: "hunter22")) == nil)
+    }
+
+    @Test("a Bearer value that is not a token names nobody: refused at once, with no password check or decoy")
+    func bearerIsNobodysPassword() async throws {
+        let fixture = try Fixture()
+        let snapshot = fixture.snapshot
+        let directory = AuthDirectory { snapshot }
+        let passwords = CountingPasswords()
+        let users = WatchedUserStore()
+        let verifier = fixture.verifier(directory, users: users, passwords: passwords)
+        _ = try await directory.snapshot()
+        let guess = PresentedCredential.bearer(secret: "not-a-token-1")
+        #expect(throws: AuthFailure.invalidCredentials) { try verifier.verifyImmediately(guess) }
+        await #expect(throws: AuthFailure.invalidCredentials) { try await verifier.verify(guess) }
+        #expect(!verifier.mayBePassword(guess))
+        #expect(verifier.mayBePassword(.basic(username: "shop", secret: "not-a-token-1")))
+        #expect(passwords.uses.load(ordering: .relaxed) == 0)
+        #expect(users.calls.load(ordering: .relaxed) == 0)
     }
 
     @Test("a warm cache authenticates a token with no database read and no password hash")

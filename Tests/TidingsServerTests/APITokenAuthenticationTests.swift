@@ -175,6 +175,51 @@ import TidingsTestSupport
         }
     }
 
+    @Test(
+        "credential parameters are recognised as a server would read them: encoded, any case, any common name",
+        arguments: TestBackend.enabled)
+    func queryStringNamesDecoded(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let (_, token) = try await app.makeAPIUser("shop")
+            let refused: [(query: String, name: String)] = [
+                ("%74oken=x", "token"), ("%54OKEN=x", "TOKEN"), ("bearer=x", "bearer"), ("secret=x", "secret"),
+                ("key=x", "key"), ("Access-Token=x", "Access-Token"), ("api%5Fkey=x", "api_key"),
+                ("api_key[]=x", "api_key"), ("passwd=x", "passwd"), ("pwd=x", "pwd"), ("auth=x", "auth"),
+                ("Authorization=x", "Authorization"), ("client_secret=x", "client_secret"),
+                ("page=1&per_page=5&jwt=x", "jwt"), ("api+key=x", "api key"), ("token", "token"),
+            ]
+            for (query, name) in refused {
+                let response = try await app.request(.get, "/api/lists?\(query)", headers: .bearer(token))
+                #expect(response.status == .badRequest, "\(query): \(response.body)")
+                #expect(response.code == "credentials_in_url", "\(query)")
+                #expect(response.object["parameter"] as? String == name, "\(query)")
+            }
+            // Other parameters, names that only contain a credential word among them, pass.
+            for query in ["pretty", "page=1&per_page=all", "order_by=name&order=asc", "tokens=1", "monkey=1"] {
+                let response = try await app.request(.get, "/api/lists?\(query)", headers: .bearer(token))
+                #expect(response.status == .ok, "\(query): \(response.body)")
+            }
+        }
+    }
+
+    @Test("two Authorization headers: 400 credentials_ambiguous, whichever comes first", arguments: TestBackend.enabled)
+    func twoHeaders(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let (user, token) = try await app.makeAPIUser("shop")
+            let right = "Bearer \(token)"
+            let pairs = [(right, right), (right, "Bearer junk"), ("Bearer junk", right), (right, "")]
+            for (first, second) in pairs {
+                var headers: HTTPFields = [.authorization: first]
+                headers.append(HTTPField(name: .authorization, value: second))
+                let response = try await app.request(.get, "/api/lists", headers: headers)
+                #expect(response.status == .badRequest, "\(first) / \(second): \(response.body)")
+                #expect(response.code == "credentials_ambiguous")
+                #expect(response.message?.contains(token) == false)
+            }
+            #expect(try await app.request(.get, "/api/lists", headers: .basic(user.username, token)).status == .ok)
+        }
+    }
+
     @Test("the Authorization header decides over a session cookie", arguments: TestBackend.enabled)
     func headerBeatsCookie(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in

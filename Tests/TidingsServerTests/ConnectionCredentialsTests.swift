@@ -37,6 +37,13 @@ import TidingsTestSupport
             #expect(try await who(.basic("shop", wrong)).code == "invalid_credentials")
             #expect(try await who(.basic("other", shopToken)).code == "invalid_credentials")
             #expect(try await who(.basic("shop", shopToken)).status == .ok)
+            // The remembered header with a second one, of any kind: refused, never taken as verified.
+            for second in ["Basic junk", HTTPFields.basic("shop", shopToken)[.authorization]!] {
+                var twice = HTTPFields.basic("shop", shopToken)
+                twice.append(HTTPField(name: .authorization, value: second))
+                #expect(try await who(twice).code == "credentials_ambiguous")
+            }
+            #expect(try await who(.basic("shop", shopToken)).status == .ok)
             // Revoked while the connection remembers it: refused on the very next request.
             _ = try await app.services.tokens.revoke(keyID, of: shop.id, by: nil)
             let revoked = try await who(.basic("shop", shopToken))

@@ -18,15 +18,19 @@ import TidingsTestSupport
         return headers
     }
 
+    /// Runs `body` against a live server that trusts the test's `X-Forwarded-For`, with time
+    /// standing still, so that no back-off runs out while the test goes on.
+    static func behindProxy(_ backend: TestBackend, _ body: @Sendable (TestApp) async throws -> Void) async throws {
+        let now = Date()
+        try await TestApp.run(
+            backend, clock: WallClock { now }, setup: .live, configure: { $0.trustedProxies = ["127.0.0.1"] }, body)
+    }
+
     @Test(
         "1,000 API failures from one address stop neither the real token nor the real login elsewhere",
         arguments: TestBackend.enabled)
     func floodFromOneAddress(backend: TestBackend) async throws {
-        // Time stands still, so that no back-off runs out while the test goes on.
-        let now = Date()
-        try await TestApp.run(
-            backend, clock: WallClock { now }, setup: .live, configure: { $0.trustedProxies = ["127.0.0.1"] }
-        ) { app in
+        try await Self.behindProxy(backend) { app in
             let (shop, token) = try await app.makeAPIUser("shop")
             try await app.makeLoginUser("alice", password: "alice password")
             var statuses: [HTTPResponse.Status: Int] = [:]
@@ -114,6 +118,33 @@ import TidingsTestSupport
             time.advance(by: 1_000)
             let heard = try await app.request(.get, "/api/lists", headers: .bearer(token))
             #expect(heard.status == .ok, "\(heard.body)")
+        }
+    }
+
+    @Test(
+        "passwords sent to the API have the login form's allowance: 5 per username at an address, 50 per username",
+        arguments: TestBackend.enabled)
+    func apiPasswordAllowance(backend: TestBackend) async throws {
+        try await Self.behindProxy(backend) { app in
+            try await app.makeLoginUser("alice", password: "alice password")
+            let (_, token) = try await app.makeAPIUser("shop")
+            func guess(_ index: Int, from address: String) async throws -> HTTPResponse.Status {
+                try await app.request(
+                    .get, "/api/lists", headers: Self.from(address, .basic("alice", "wrong \(index)"))
+                ).status
+            }
+            var statuses: [HTTPResponse.Status] = []
+            for index in 0..<6 { statuses.append(try await guess(index, from: Self.attacker)) }
+            #expect(statuses == Array(repeating: .unauthorized, count: 5) + [.tooManyRequests], "\(statuses)")
+            // 44 more addresses make 50 failures for alice in all...
+            for index in 0..<44 {
+                #expect(try await guess(index, from: "192.0.2.\(index + 10)") == .unauthorized)
+            }
+            // ...past which any address that fails for alice waits from its first failure.
+            #expect(try await guess(0, from: "192.0.2.200") == .tooManyRequests)
+            // Tokens are not held up, even from the guessing address.
+            let real = try await app.request(.get, "/api/lists", headers: Self.from(Self.attacker, .bearer(token)))
+            #expect(real.status == .ok)
         }
     }
 

@@ -142,6 +142,51 @@ import TidingsTestSupport
         }
     }
 
+    /// Runs `body` with `alice` (password "alice password") enrolled in TOTP.
+    static func withEnrolledAlice(
+        _ backend: TestBackend, _ body: @Sendable (TestApp, User) async throws -> Void
+    ) async throws {
+        let clock = OffsetClock()
+        try await TestApp.run(backend, clock: clock.clock) { app in
+            let alice = try await app.makeLoginUser("alice", password: "alice password")
+            let session = HTTPFields.session(try await app.sessionID("alice", password: "alice password"))
+            _ = try await enrol(app, alice, session: session, clock: clock)
+            try await body(app, alice)
+        }
+    }
+
+    @Test(
+        "without users:manage, turning off someone's 2FA answers the same whether the user exists or has 2FA",
+        arguments: TestBackend.enabled)
+    func disableWithoutPermission(backend: TestBackend) async throws {
+        try await Self.withEnrolledAlice(backend) { app, alice in
+            let bob = try await app.makeLoginUser("bob")
+            let outsider = try await app.headers(holding: [.usersGet])
+            var bodies: Set<String> = []
+            for id in [alice.id.rawValue, bob.id.rawValue, 999_999] {  // 2FA on, 2FA off, no such user
+                let response = try await app.request(.delete, "/api/users/\(id)/twofa", headers: outsider)
+                #expect(response.status == .forbidden, "user \(id): \(response.body)")
+                #expect(response.code == "permission_denied")
+                bodies.insert(response.body)
+            }
+            #expect(bodies.count == 1, "\(bodies)")
+            #expect(try await app.services.users.user(alice.id).twoFactor == .totp)
+        }
+    }
+
+    @Test(
+        "a TOTP user's password on the API is not confirmed: the same invalid_credentials as a wrong one",
+        arguments: TestBackend.enabled)
+    func apiDoesNotConfirmATOTPUsersPassword(backend: TestBackend) async throws {
+        try await Self.withEnrolledAlice(backend) { app, _ in
+            let right = try await app.request(.get, "/api/lists", headers: .basic("alice", "alice password"))
+            let wrong = try await app.request(.get, "/api/lists", headers: .basic("alice", "not alice's"))
+            #expect(right.status == .unauthorized)
+            #expect(right.code == "invalid_credentials")
+            #expect(right.body == wrong.body)
+        }
+    }
+
     @Test("with 2FA required, a session reaches only enrolment until it enrols", arguments: TestBackend.enabled)
     func required(backend: TestBackend) async throws {
         let clock = OffsetClock()

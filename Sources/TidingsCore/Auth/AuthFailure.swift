@@ -6,6 +6,8 @@ public enum AuthFailure: Error, Sendable, Equatable {
     case credentialsMissing
     case credentialsMalformed(String)
     case credentialsInURL(parameter: String)
+    /// More than one `Authorization` header: which one the client meant cannot be told.
+    case credentialsAmbiguous
     case invalidCredentials
     case loginUserNotAPI
     case tokenExpired(name: String, at: Date)
@@ -26,6 +28,8 @@ public enum AuthFailure: Error, Sendable, Equatable {
     case tooManyFailures(retryAfter: Int)
     /// The users and tokens could not be read (the database is down); the cause is logged.
     case unavailable
+    /// The password check this credential needs cannot be taken on now: every slot is in use.
+    case passwordCheckBusy(retryAfter: Int)
 
     /// The forms an API client may use, named in several messages.
     public static let acceptedForms =
@@ -47,6 +51,10 @@ public enum AuthFailure: Error, Sendable, Equatable {
                 message:
                     "credentials in the URL (`\(parameter)`) are refused: URLs leak into logs and browser history; \(Self.acceptedForms)",
                 details: ["parameter": parameter])
+        case .credentialsAmbiguous:
+            return TidingsError(
+                .badRequest, code: "credentials_ambiguous",
+                message: "more than one Authorization header: send exactly one; \(Self.acceptedForms)")
         case .invalidCredentials:
             return TidingsError(.unauthenticated, code: "invalid_credentials", message: "invalid API credentials")
         case .loginUserNotAPI:
@@ -107,6 +115,8 @@ public enum AuthFailure: Error, Sendable, Equatable {
             return TidingsError(
                 .unavailable, code: "auth_unavailable",
                 message: "credentials cannot be checked right now; try again shortly")
+        case .passwordCheckBusy(let seconds):
+            return TidingsError.passwordCheckBusy(retryAfter: seconds)
         }
     }
 }

@@ -3,9 +3,10 @@ import Foundation
 /// Turns what a client presented into a `Principal`, or an `AuthFailure` that says why not.
 ///
 /// The token path reads only the cached `AuthSnapshot` and computes one HMAC: it never touches the
-/// database and never computes a password hash. Only a secret that is not shaped like a token
-/// (someone sent a password where the token belongs) takes the slow path, which checks the
-/// password so that the answer can explain the mistake.
+/// database and never computes a password hash. Only a secret that is not shaped like a token,
+/// sent with the name of an enabled login user without TOTP (someone sent a password where the
+/// token belongs), takes the slow path, which checks the password so that the answer can explain
+/// the mistake. Any other secret that is not a token is refused without a password check.
 public final class CredentialVerifier: Sendable {
     private let directory: AuthDirectory
     private let format: TokenFormat
@@ -60,12 +61,16 @@ public final class CredentialVerifier: Sendable {
 
     /// `verify` for the warm path, without any suspension: the answer from the cached snapshot,
     /// or `nil` when it takes waiting (no snapshot cached yet, a key id the snapshot does not know
-    /// while a reload for it is due, a secret not shaped like a token); callers then ask `verify`.
+    /// while a reload for it is due, a secret not shaped like a token sent with a username: see
+    /// `mayBePassword`); callers then ask `verify`.
     public func verifyImmediately(
         _ credential: PresentedCredential, from address: IPAddress? = nil, userAgent: () -> String? = { nil }
     ) throws(AuthFailure) -> Verified? {
         let secret = credential.secret
-        guard format.looksLikeToken(secret) else { return nil }
+        guard format.looksLikeToken(secret) else {
+            if mayBePassword(credential) { return nil }
+            throw .invalidCredentials
+        }
         let keyID = try format.parse(secret)
         guard let snapshot = directory.cachedSnapshot() else { return nil }
         guard let entry = snapshot.tokensByKeyID[keyID] else {
@@ -145,23 +150,43 @@ public final class CredentialVerifier: Sendable {
         return Verified(entry: entry, usedPreviousSecret: previous, at: now, snapshotSerial: snapshotSerial)
     }
 
+    /// Whether checking `credential` may take a password check: its secret is not shaped like a
+    /// token and it names a user (a `Bearer` value names nobody, so it is nobody's password).
+    /// Such a failure is counted like a failed login.
+    public func mayBePassword(_ credential: PresentedCredential) -> Bool {
+        credential.username != nil && !format.looksLikeToken(credential.secret)
+    }
+
     /// A secret that is not a token: if it is the named login user's correct password, say so
-    /// (`login_user_not_api`); otherwise the usual `invalid_credentials`.
+    /// (`login_user_not_api`); otherwise the usual `invalid_credentials`. Only an enabled login
+    /// user without TOTP gets its password checked (for a TOTP user, the API must not confirm a
+    /// password that is only half of a login); for any other name the decoy takes as long and
+    /// computes nothing, and a `Bearer` value is refused at once.
     /// It costs a password hash, so it is throttled like a login attempt: once the address (or
-    /// the username at it) is throttled, no hash is computed at all.
+    /// the username at it) is throttled, no hash is computed at all. When every password check is
+    /// taken, the answer is `passwordCheckBusy` whoever the user.
     private func passwordMistake(_ credential: PresentedCredential, from address: IPAddress?) async -> AuthFailure {
-        if let wait = throttle?.retryAfter(.login, address: address, username: credential.username, at: clock.now()) {
+        guard let username = credential.username else { return .invalidCredentials }
+        if let wait = throttle?.retryAfter(.login, address: address, username: username, at: clock.now()) {
             return .tooManyFailures(retryAfter: wait)
         }
-        guard let username = credential.username,
-            let user = try? await directory.snapshot().usersByName[username], user.type == .user,
-            user.status == .enabled, let hash = try? await users.passwordHash(userID: user.id)
-        else {
-            await passwords.verifyDecoy(credential.secret)
+        let secret = credential.secret
+        do {
+            guard let user = try? await directory.snapshot().usersByName[username], user.type == .user,
+                user.status == .enabled, user.passwordLogin, user.twoFactor == .none,
+                !passwords.isBusy,  // when busy, the decoy below says so without reading the hash
+                let hash = try? await users.passwordHash(userID: user.id)
+            else {
+                try await passwords.verifyDecoy(secret)
+                return .invalidCredentials
+            }
+            return try await passwords.verify(secret, hash: hash) ? .loginUserNotAPI : .invalidCredentials
+        } catch let error as TidingsError {
+            guard case .busy(let seconds) = error.kind else { return .invalidCredentials }
+            return .passwordCheckBusy(retryAfter: seconds)
+        } catch {
             return .invalidCredentials
         }
-        let matches = (try? await passwords.verify(credential.secret, hash: hash)) ?? false
-        return matches ? .loginUserNotAPI : .invalidCredentials
     }
 }
 

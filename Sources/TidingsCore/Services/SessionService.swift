@@ -53,7 +53,7 @@ public final class SessionService: Sendable {
         if let hash {
             matches = try await passwords.verify(password, hash: hash)
         } else {
-            await passwords.verifyDecoy(password)
+            try await passwords.verifyDecoy(password)
             matches = false
         }
         guard matches, let user, user.type == .user, user.passwordLogin, user.status == .enabled else {

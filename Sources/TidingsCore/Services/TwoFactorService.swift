@@ -70,7 +70,8 @@ public struct TwoFactorService: Sendable {
     }
 
     /// Turns 2FA off: the user itself must give its password; an administrator (`users:manage`,
-    /// checked by the route) may do it for someone else without one.
+    /// and within `Authority`'s rule) may do it for someone else without one. Who may is checked
+    /// before whether 2FA is on, so that only those allowed learn it.
     public func disable(for user: User, by actor: Principal, password: String?) async throws {
         // Someone else's rights first, so that a refusal tells nothing about the user's 2FA.
         if actor.user.id != user.id {

@@ -11,6 +11,9 @@ public struct TidingsError: Error, Sendable, Equatable, CustomStringConvertible 
         case payloadTooLarge
         case unsupportedMediaType
         case unavailable
+        /// The server cannot take this on right now (a bounded queue is full): 503 with
+        /// `Retry-After`, at once, instead of a wait that would hold up other requests.
+        case busy(retryAfterSeconds: Int)
     }
 
     public var kind: Kind

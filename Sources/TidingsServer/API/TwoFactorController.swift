@@ -62,7 +62,13 @@ struct TwoFactorController {
     }
 
     @Sendable func disable(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let user = try await services.users.user(UserID(try context.id()))
+        let id = UserID(try context.id())
+        // Someone else's 2FA: the permission first, so that a caller without it learns nothing
+        // of the user (whether it exists, whether 2FA is on).
+        if id != context.principal.user.id, !context.principal.has(.usersManage) {
+            throw TidingsError.permissionDenied(Permission.usersManage.rawValue)
+        }
+        let user = try await services.users.user(id)
         let body = try await Self.decode(DisableBody.self, request, context)
         try await services.throttledCheck(
             username: context.principal.user.username, address: context.clientAddress,

@@ -85,9 +85,24 @@ struct LoginPages {
 
     /// The login page, answered 429 with `Retry-After` while this address is throttled.
     func throttledPage(next: String, wait: Int) async throws -> Response {
-        var response = try await page(
-            next: next, error: "Too many failed attempts. Try again in \(wait) seconds.")
-        response.status = .tooManyRequests
+        try await waitPage(
+            next: next, status: .tooManyRequests, wait: wait,
+            error: "Too many failed attempts. Try again in \(wait) seconds.")
+    }
+
+    /// The login page, answered 503 with `Retry-After` when every password check is taken (the
+    /// password was not checked, so the attempt does not count).
+    func busyPage(next: String, username: String, wait: Int) async throws -> Response {
+        try await waitPage(
+            next: next, username: username, status: .serviceUnavailable, wait: wait,
+            error: "The server is busy checking other passwords. Try again in \(wait) seconds.")
+    }
+
+    private func waitPage(
+        next: String, username: String = "", status: HTTPResponse.Status, wait: Int, error: String
+    ) async throws -> Response {
+        var response = try await page(next: next, username: username, error: error)
+        response.status = status
         response.headers[.retryAfter] = String(wait)
         return response
     }
@@ -190,6 +205,9 @@ struct LoginPages {
                 opened = try await services.sessions.open(for: user, clientIP: context.clientIP, userAgent: userAgent)
             }
         } catch let error as TidingsError {
+            if case .busy(let wait) = error.kind {
+                return try await busyPage(next: next, username: form.username ?? "", wait: wait)
+            }
             // Wrong passwords and wrong setup codes count towards the login throttle.
             guard ["invalid_login", "setup_code_invalid"].contains(error.code) else {
                 return try await page(

@@ -32,6 +32,8 @@ public final class AppServices: Sendable {
     public let pendingLogins: SecretBox
     /// How this process hears of changes made by other instances (PostgreSQL only).
     public let authChanges: (any AuthChangeChannel)?
+    /// Where password hashes are computed, a bounded number at a time.
+    let passwordChecks: PasswordCheckPool
     /// The token each keep-alive connection last authenticated with.
     let connectionCredentials = ConnectionCredentials()
     /// Delivers Tidings' mail (a service of the application: it runs while the server does).
@@ -46,7 +48,11 @@ public final class AppServices: Sendable {
         let key = try SecretKeyFile.key(configured: configuration.secretKey, dataDirectory: configuration.dataDirectory)
         let hasher = SecretHasher(key: key)
         secretHasher = hasher
-        let passwords = BcryptPasswordHasher(cost: configuration.bcryptCost)
+        passwordChecks = PasswordCheckPool(
+            threads: configuration.passwordCheckThreads ?? PasswordCheckPool.defaultThreads,
+            waiting: configuration.passwordCheckWaiting,
+            typical: BcryptPasswordHasher.timeOfOneHash(cost: configuration.bcryptCost))
+        let passwords = BcryptPasswordHasher(cost: configuration.bcryptCost, pool: passwordChecks)
         let changes = (engine as? PostgresEngine).map {
             PostgresAuthChannel(engine: $0, logger: Logger(label: "tidings.auth"))
         }

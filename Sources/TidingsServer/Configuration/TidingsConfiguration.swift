@@ -26,6 +26,11 @@ public struct TidingsConfiguration: Sendable {
     public var tokenPrefix: String = "tdg_"
     /// bcrypt cost (`TIDINGS_BCRYPT_COST`, 12–16; tests may lower it through code only).
     public var bcryptCost: Int = 12
+    /// Password checks run at once (threads of their own) and checks that may wait for one beyond
+    /// those; further checks are refused with 503 `password_check_busy`. `nil`: every CPU but one,
+    /// and four waiting per thread. Set through code only (tests).
+    public var passwordCheckThreads: Int?
+    public var passwordCheckWaiting: Int?
     /// Log level (`TIDINGS_LOG_LEVEL`: trace, debug, info, notice, warning, error).
     public var logLevel: String = "info"
     /// Open browser sessions and token lifetimes.

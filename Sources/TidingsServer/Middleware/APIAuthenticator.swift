@@ -22,12 +22,6 @@ struct APIAuthenticator: Sendable {
     let hasher: SecretHasher
     let clock: WallClock
 
-    /// Query parameters that carry credentials in other APIs; seeing one means a client is
-    /// about to leak a secret into logs.
-    static let credentialParameters: Set<String> = [
-        "token", "access_token", "api_key", "apikey", "api_token", "auth_token", "password", "api_secret",
-    ]
-
     /// How far authentication got without waiting.
     enum Start {
         case authenticated(AuthenticatedContext)
@@ -57,7 +51,7 @@ struct APIAuthenticator: Sendable {
         do throws(AuthFailure) {
             try refuseCredentialsInURL(request)
             // An Authorization header decides, whatever cookie comes with it.
-            let header = request.headers.first(where: { $0.name == .authorization })?.value
+            let header = try authorizationHeader(of: request)
             if let channel = context.channel {
                 switch connections.recall(header: header, on: channel) {
                 case .verified(let earlier):
@@ -131,10 +125,20 @@ struct APIAuthenticator: Sendable {
     }
 
     private func refuseCredentialsInURL(_ request: Request) throws(AuthFailure) {
-        guard !request.uri.query.isNilOrEmpty else { return }
-        for (name, _) in request.uri.queryParameters where Self.credentialParameters.contains(name.lowercased()) {
-            throw AuthFailure.credentialsInURL(parameter: String(name))
+        guard let query = request.uri.query, !query.isEmpty else { return }
+        if let name = CredentialParameters.first(in: query[...]) { throw .credentialsInURL(parameter: name) }
+    }
+
+    /// The value of the request's one `Authorization` header, `nil` without one. Two or more are
+    /// refused: a proxy or a library may pick another one than this server would, and which
+    /// credential is meant cannot be told.
+    private func authorizationHeader(of request: Request) throws(AuthFailure) -> String? {
+        var header: String?
+        for field in request.headers where field.name == .authorization {
+            guard header == nil else { throw .credentialsAmbiguous }
+            header = field.value
         }
+        return header
     }
 
     /// The login user of the session cookie.
@@ -169,12 +173,11 @@ extension APIAuthenticator {
         var answer = failure
         var action = "auth.failure"
         switch failure {
-        case .credentialsMissing, .sessionInvalid, .tooManyFailures, .unavailable:
+        case .credentialsMissing, .sessionInvalid, .tooManyFailures, .unavailable, .passwordCheckBusy:
             return failure
         case .invalidCredentials, .credentialsMalformed, .loginUserNotAPI:
-            // A password where the token belongs cost a password check: it counts like a login.
-            let scope: FailureThrottle.Scope =
-                credential.map { format.looksLikeToken($0.secret) } == false ? .login : .api
+            // A password where the token belongs may cost a password check: it counts like a login.
+            let scope: FailureThrottle.Scope = credential.map(verifier.mayBePassword) == true ? .login : .api
             let verdict = throttle.record(scope, address: address, username: credential?.username, at: clock.now())
             if let channel, !addresses.mayForward(channel) {
                 connections.rememberFailure(on: channel)

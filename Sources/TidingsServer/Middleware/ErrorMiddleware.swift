@@ -59,7 +59,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .tooManyRequests: return .tooManyRequests
         case .payloadTooLarge: return .contentTooLarge
         case .unsupportedMediaType: return .unsupportedMediaType
-        case .unavailable: return .serviceUnavailable
+        case .unavailable, .busy: return .serviceUnavailable
         }
     }
 
@@ -86,7 +86,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         switch error.kind {
         case .unauthenticated:
             response.headers[.wwwAuthenticate] = "Bearer realm=\"tidings\""
-        case .tooManyRequests(let seconds):
+        case .tooManyRequests(let seconds), .busy(let seconds):
             response.headers[.retryAfter] = String(seconds)
         default: break
         }
