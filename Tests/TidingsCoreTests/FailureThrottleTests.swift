@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TidingsCore
 
-/// credentials.md §7: failures slow the guesser down, never the real user elsewhere.
+/// Throttling: failures slow the guesser down, never the real user elsewhere.
 @Suite struct FailureThrottleTests {
     let attacker = IPAddress("198.51.100.7")!
     let user = IPAddress("203.0.113.5")!

@@ -1,7 +1,7 @@
 import Testing
 import TidingsCore
 
-/// Addresses and networks for per-token allowlists (credentials.md §5).
+/// Addresses and networks for per-token allowlists.
 @Suite struct NetworkAddressTests {
     @Test(
         "addresses parse strictly and print canonically",

@@ -5,7 +5,7 @@ import TidingsCore
 import TidingsServer
 import TidingsTestSupport
 
-/// credentials.md §2 and §6: the three ways to present a token, and what each failure says.
+/// The three ways to present a token, and what each failure says.
 @Suite struct APITokenAuthenticationTests {
     @Test("an API user's token works in all three header forms", arguments: TestBackend.enabled)
     func threeForms(backend: TestBackend) async throws {

@@ -9,7 +9,7 @@ import TidingsTestSupport
 
 @testable import TidingsServer
 
-/// credentials.md §8: an append-only log of logins, token events, failures and every change,
+/// The audit log: an append-only log of logins, token events, failures and every change,
 /// readable with `audit:get`, filterable, exportable as CSV, and never holding a secret.
 @Suite struct AuditLogTests {
     static func events(_ app: TestApp, _ query: String = "", as headers: HTTPFields) async throws -> [[String: Any]] {

@@ -5,7 +5,7 @@ import TidingsCore
 import TidingsServer
 import TidingsTestSupport
 
-/// The whole authentication path under random input (credentials.md §2–§3): whatever arrives in
+/// The whole authentication path under random input: whatever arrives in
 /// `Authorization` (random bytes, unicode, many colons, near-miss tokens, huge values), the API
 /// answers a 4xx JSON error and never a 5xx, and a real token still works afterwards.
 @Suite struct AuthFuzzTests {

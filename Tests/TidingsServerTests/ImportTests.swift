@@ -7,7 +7,7 @@ import TidingsServer
 import TidingsTestSupport
 import ZIPFoundation
 
-/// `/api/import/subscribers` (listmonk-api.md §4.4).
+/// `/api/import/subscribers`.
 @Suite struct ImportTests {
     /// A multipart body with a `params` part and, when given, a `file` part.
     static func upload(params: String?, file: (name: String, bytes: [UInt8])?) -> (HTTPFields, ByteBuffer) {

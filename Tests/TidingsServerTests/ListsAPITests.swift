@@ -5,7 +5,7 @@ import TidingsCore
 import TidingsServer
 import TidingsTestSupport
 
-/// `/api/lists` (listmonk-api.md §4.3) and list-role enforcement (§2.6).
+/// `/api/lists` and list-role enforcement.
 @Suite struct ListsAPITests {
     @Test("create applies listmonk's defaults and tag rules; the name is not trimmed", arguments: TestBackend.enabled)
     func create(backend: TestBackend) async throws {

@@ -5,7 +5,7 @@ import TidingsCore
 import TidingsServer
 import TidingsTestSupport
 
-/// Double opt-in (listmonk-api.md §4.4 `POST /api/subscribers/{id}/optin`, §4.14
+/// Double opt-in (`POST /api/subscribers/{id}/optin` and the public
 /// `/subscription/optin/…`): the mail goes out over real SMTP and its link confirms.
 @Suite struct OptinMailTests {
     static func smtp(_ server: SMTPTestServer) -> @Sendable (inout TidingsConfiguration) -> Void {

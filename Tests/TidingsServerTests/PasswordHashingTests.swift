@@ -6,7 +6,7 @@ import TidingsTestSupport
 
 @testable import TidingsServer
 
-/// credentials.md §7, passwords: bcrypt at cost 12 or more, no truncation of long passwords,
+/// Passwords: bcrypt at cost 12 or more, no truncation of long passwords,
 /// at least 8 characters and far more than 128 accepted.
 @Suite struct PasswordHashingTests {
     @Test("the bcrypt cost is 12 by default and can never be set below it")

@@ -5,7 +5,7 @@ import TidingsCore
 import TidingsServer
 import TidingsTestSupport
 
-/// `/api/roles/*` (listmonk-api.md §4.2), with listmonk's bugs fixed.
+/// `/api/roles/*`, with listmonk's bugs fixed.
 @Suite struct RolesAPITests {
     @Test("user roles: create, read, update; Super Admin holds every permission", arguments: TestBackend.enabled)
     func userRoles(backend: TestBackend) async throws {

@@ -6,7 +6,7 @@ import TidingsTestSupport
 
 @testable import TidingsServer
 
-/// Browser login (`/admin/login`), sessions on the API, logout and profile (credentials.md §7).
+/// Browser login (`/admin/login`), sessions on the API, logout and profile.
 @Suite struct SessionLoginTests {
     /// Fetches the login page and returns its nonce (cookie and form field).
     static func nonce(_ app: TestApp, path: String = "/admin/login") async throws -> String {

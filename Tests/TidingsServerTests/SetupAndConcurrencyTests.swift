@@ -5,7 +5,7 @@ import TidingsCore
 import TidingsServer
 import TidingsTestSupport
 
-/// First-run setup without a default password (credentials.md §7), and concurrent writers.
+/// First-run setup without a default password, and concurrent writers.
 @Suite struct SetupAndConcurrencyTests {
     @Test(
         "with no login user, the login page is a setup form that needs the one-time code",

@@ -5,7 +5,7 @@ import TidingsCore
 import TidingsServer
 import TidingsTestSupport
 
-/// Per-list access to subscribers (listmonk-api.md §2.6), including where Tidings narrows what
+/// Per-list access to subscribers, including where Tidings narrows what
 /// listmonk widens, and the same answers for a token and for a session (listmonk bug #2306).
 @Suite struct SubscriberAccessTests {
     /// Lists A, B, C; subscribers on A, on A and C, on B, and on no list; a restricted caller with

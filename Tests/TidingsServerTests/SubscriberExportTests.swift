@@ -7,7 +7,7 @@ import TidingsCore
 import TidingsServer
 import TidingsTestSupport
 
-/// `GET /api/subscribers/export` and `GET /api/subscribers/{id}/export` (listmonk-api.md §4.4).
+/// `GET /api/subscribers/export` and `GET /api/subscribers/{id}/export`.
 @Suite struct SubscriberExportTests {
     @Test(
         "CSV: listmonk's columns and quoting, filters, batches in id order, gzip on request",

@@ -6,7 +6,7 @@ import TidingsServer
 import TidingsTestSupport
 
 /// `POST /api/subscribers/query/delete`, `PUT /api/subscribers/query/blocklist` and
-/// `PUT /api/subscribers/query/lists` (listmonk-api.md §4.4).
+/// `PUT /api/subscribers/query/lists`.
 @Suite struct SubscriberQueryActionTests {
     static func emails(_ app: TestApp) async throws -> [String] {
         var query = SubscriberQuery()

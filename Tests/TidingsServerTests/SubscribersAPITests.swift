@@ -5,7 +5,7 @@ import TidingsCore
 import TidingsServer
 import TidingsTestSupport
 
-/// `/api/subscribers` (listmonk-api.md §4.4): fields, validation, listing, writes.
+/// `/api/subscribers`: fields, validation, listing, writes.
 @Suite struct SubscribersAPITests {
     @Test(
         "create normalises the address, derives the name, subscribes, and answers listmonk's shape",

@@ -6,7 +6,7 @@ import TidingsCore
 import TidingsServer
 import TidingsTestSupport
 
-/// credentials.md §7 over HTTP: a flood of failures from one address gets 429 with `Retry-After`,
+/// Throttling over HTTP: a flood of failures from one address gets 429 with `Retry-After`,
 /// while the real user, at another address, logs in and uses its token as if nothing happened.
 @Suite struct ThrottlingTests {
     static let attacker = "198.51.100.7"

@@ -6,7 +6,7 @@ import TidingsCore
 import TidingsServer
 import TidingsTestSupport
 
-/// The token API (credentials.md §3–§5, §9): named tokens, their lifecycle and what each failure says.
+/// The token API: named tokens, their lifecycle and what each failure says.
 @Suite struct TokensAPITests {
     /// Creates a token through the API and returns the response's `data`.
     static func create(

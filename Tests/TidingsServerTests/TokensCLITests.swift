@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TidingsTestSupport
 
-/// `tidings tokens …` and `tidings audit` (credentials.md §9), run as an operator would.
+/// `tidings tokens …` and `tidings audit`, run as an operator would.
 @Suite struct TokensCLITests {
     static func object(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "not JSON: \(text)")

@@ -6,7 +6,7 @@ import TidingsTestSupport
 
 @testable import TidingsServer
 
-/// TOTP two-factor authentication (credentials.md §7): enrolment, the login step, single use,
+/// TOTP two-factor authentication: enrolment, the login step, single use,
 /// turning it off, and the setting that requires it.
 @Suite struct TwoFactorTests {
     static func cookie(_ name: String, in response: TestResult) -> String? {

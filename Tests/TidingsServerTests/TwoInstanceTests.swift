@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TidingsTestSupport
 
-/// credentials.md §4: with several instances on one PostgreSQL, a token revoked through one is
+/// With several instances on one PostgreSQL, a token revoked through one is
 /// refused by every other within a second. Two real server processes.
 @Suite struct TwoInstanceTests {
     @Test(

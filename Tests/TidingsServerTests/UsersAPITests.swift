@@ -5,7 +5,7 @@ import TidingsCore
 import TidingsServer
 import TidingsTestSupport
 
-/// `/api/users` and `/api/profile` (listmonk-api.md §4.2), with the fixes Tidings makes.
+/// `/api/users` and `/api/profile`, with the fixes Tidings makes.
 @Suite struct UsersAPITests {
     @Test(
         "creating an API user returns its token once, in data.password; reads never show it",

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Why a request could not be authenticated (credentials.md §6). Each case says only what the
+/// Why a request could not be authenticated. Each case says only what the
 /// caller has earned the right to know: an unknown user and a wrong secret look the same.
 public enum AuthFailure: Error, Sendable, Equatable {
     case credentialsMissing

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// Slows down guessing (credentials.md §7): failed authentications are counted per client
+/// Slows down guessing: failed authentications are counted per client
 /// address and per username, and past a number of free failures each further one is refused
 /// for an exponentially growing time (429 with `Retry-After`).
 ///

@@ -1,4 +1,4 @@
-/// What a principal may do with lists (listmonk-api.md §2.6): the global `lists:get_all` /
+/// What a principal may do with lists: the global `lists:get_all` /
 /// `lists:manage_all` permissions and the per-list grants of its list role.
 public struct ListAccess: Sendable, Equatable {
     public var getAll: Bool
@@ -53,7 +53,7 @@ public struct ListAccess: Sendable, Equatable {
 }
 
 extension ListAccess {
-    /// Lists whose subscribers the caller may see or act on (listmonk-api.md §2.6): `nil` for
+    /// Lists whose subscribers the caller may see or act on: `nil` for
     /// every list (`lists:get_all` or `lists:manage_all`), else the lists with any per-list grant.
     public var subscriberLists: Set<ListID>? {
         getAll || manageAll ? nil : Set(grants.filter { !$0.value.isEmpty }.keys)

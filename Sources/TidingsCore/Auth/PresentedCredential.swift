@@ -1,4 +1,4 @@
-/// What a client put in its `Authorization` header (credentials.md §2).
+/// What a client put in its `Authorization` header.
 ///
 /// Parsing runs on every API request, so it works on UTF-8 bytes and never goes through
 /// Foundation's string machinery.

@@ -1,4 +1,4 @@
-/// The shape of an API token (credentials.md §3):
+/// The shape of an API token:
 ///
 ///     tdg_ 3kT9xQ2mZa 8fJ2…(30 chars)…Qw 0aB3cD
 ///     ^    ^          ^                    ^

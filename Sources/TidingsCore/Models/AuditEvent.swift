@@ -1,6 +1,6 @@
 import Foundation
 
-/// One entry of the append-only audit log (credentials.md §8). It never holds a secret: tokens
+/// One entry of the append-only audit log. It never holds a secret: tokens
 /// appear by key id, sessions not at all, request bodies never.
 public struct AuditEvent: Sendable, Equatable {
     public enum Outcome: String, Sendable, Codable, CaseIterable {

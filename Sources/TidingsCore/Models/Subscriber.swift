@@ -2,7 +2,7 @@ import Foundation
 
 public typealias SubscriberID = Identifier<Subscriber>
 
-/// A subscriber's own status (listmonk-api.md §5).
+/// A subscriber's own status.
 public enum SubscriberStatus: String, Sendable, Codable, CaseIterable {
     case enabled, disabled, blocklisted
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The two kinds of user (credentials.md §1): people log in with a password, programs use tokens.
+/// The two kinds of user: people log in with a password, programs use tokens.
 public enum UserType: String, Sendable, Codable, CaseIterable {
     case user
     case api

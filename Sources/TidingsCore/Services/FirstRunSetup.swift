@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// Creating the first Super Admin without any default password (credentials.md §7): either from
+/// Creating the first Super Admin without any default password: either from
 /// the `TIDINGS_ADMIN_*` settings, or through the setup form guarded by a one-time code that
 /// the server prints to its log.
 public final class FirstRunSetup: Sendable {

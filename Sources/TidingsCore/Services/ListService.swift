@@ -1,6 +1,6 @@
 import Foundation
 
-/// Mailing lists, filtered and guarded by the caller's list access (listmonk-api.md §2.6).
+/// Mailing lists, filtered and guarded by the caller's list access.
 public struct ListService: Sendable {
     private let stores: Stores
     private let directory: AuthDirectory

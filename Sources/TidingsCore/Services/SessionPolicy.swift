@@ -1,6 +1,6 @@
 import Foundation
 
-/// Lifetimes of browser sessions (credentials.md §7).
+/// Lifetimes of browser sessions.
 public struct SessionPolicy: Sendable, Equatable {
     /// A session ends this long after login, however active.
     public var absoluteLifetime: TimeInterval

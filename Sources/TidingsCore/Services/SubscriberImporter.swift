@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// Runs subscriber imports, one at a time (listmonk-api.md §4.4): reads the CSV from disk a
+/// Runs subscriber imports, one at a time: reads the CSV from disk a
 /// record at a time, validates each row (a bad row is logged with its line number and skipped),
 /// and writes batches of `batchSize` rows, each in its own transaction, one batch in flight
 /// while the next is read. Stopping takes effect between batches; a killed process loses at most the batch in flight, never half of one.

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Subscribers, validated as listmonk validates them and guarded by the caller's list access
-/// (listmonk-api.md §2.6, §4.4). Where listmonk widens a restricted caller's view or answers
+/// Subscribers, validated as listmonk validates them and guarded by the caller's list access.
+/// Where listmonk widens a restricted caller's view or answers
 /// a 500, this service narrows or answers a 4xx; `docs/compatibility.md` lists each case.
 public struct SubscriberService: Sendable {
     private let stores: Stores
@@ -228,7 +228,7 @@ public struct SubscriberService: Sendable {
         _ query: SubscriberQuery, requestedLists: [ListID], for principal: Principal,
         apply: ([SubscriberID]) async throws -> Void
     ) async throws {
-        var matching = export(query, requestedLists: requestedLists, for: principal)
+        var matching = try export(query, requestedLists: requestedLists, for: principal)
         while let batch = try await matching.next() { try await apply(batch.map(\.id)) }
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// How long tokens live and how rotation overlaps (credentials.md §4).
+/// How long tokens live and how rotation overlaps.
 public struct TokenPolicy: Sendable, Equatable {
     /// Lifetime of a token created without an explicit expiry (90 days).
     public var defaultLifetime: TimeInterval

@@ -4,7 +4,7 @@ import Foundation
 /// report. A secret exists in clear only in the value returned to the caller of `create` or
 /// `rotate`.
 public struct TokenService: Sendable {
-    /// What a caller asks for when creating a token (credentials.md §9).
+    /// What a caller asks for when creating a token.
     public struct Request: Sendable {
         public enum Expiry: Sendable, Equatable {
             /// The policy's default lifetime.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// TOTP two-factor authentication for login users (credentials.md §7), with listmonk's routes:
+/// TOTP two-factor authentication for login users, with listmonk's routes:
 /// enrol (a fresh secret, then a code that proves the app has it), verify at login (each code
 /// once), and disable (by the user with its password, or by an administrator for someone who
 /// lost their device).

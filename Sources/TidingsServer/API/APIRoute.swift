@@ -110,7 +110,7 @@ extension RouterMethods where Context == AppRequestContext {
     }
 }
 
-/// The headers every token-authenticated response carries (credentials.md §9): the token's
+/// The headers every token-authenticated response carries: the token's
 /// expiry, and a warning when it expires soon or an old secret was used within its grace.
 struct TokenHeaders: Sendable {
     static let expires = HTTPField.Name("Tidings-Token-Expires")!

@@ -3,7 +3,7 @@ import Hummingbird
 import NIOCore
 import TidingsCore
 
-/// `/api/audit` (credentials.md §8): the audit log, filtered and paginated, and its CSV export.
+/// `/api/audit`: the audit log, filtered and paginated, and its CSV export.
 /// Both need `audit:get`.
 struct AuditController {
     let services: AppServices

@@ -6,7 +6,7 @@ import NIOCore
 import TidingsCore
 import ZIPFoundation
 
-/// `/api/import/subscribers` (listmonk-api.md §4.4): upload a CSV (or a ZIP holding one) with
+/// `/api/import/subscribers`: upload a CSV (or a ZIP holding one) with
 /// its parameters, follow the import, read its log, stop it. The upload is streamed to a file
 /// as it arrives: the file is never held in memory.
 struct ImportController {

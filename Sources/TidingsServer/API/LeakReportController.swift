@@ -1,7 +1,7 @@
 import Hummingbird
 import TidingsCore
 
-/// `POST /api/public/tokens/revoke` (credentials.md §4): anyone who finds a token can have it
+/// `POST /api/public/tokens/revoke`: anyone who finds a token can have it
 /// revoked. The answer is the same whether or not the token verified, so the endpoint cannot
 /// be used to test guesses; and each address may report only a few times per window.
 struct LeakReportController {

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import TidingsCore
 
-/// `/api/lists` (listmonk-api.md §4.3). Per-list access is checked by `ListService`.
+/// `/api/lists`. Per-list access is checked by `ListService`.
 struct ListsController {
     let services: AppServices
 

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import TidingsCore
 
-/// `/api/roles/*` (listmonk-api.md §4.2).
+/// `/api/roles/*`.
 struct RolesController {
     let services: AppServices
 

@@ -6,7 +6,7 @@ import NIOCore
 import TidingsCore
 
 /// `GET /api/subscribers/export` (CSV, streamed, gzip on request) and
-/// `GET /api/subscribers/{id}/export` (one subscriber's data as JSON), listmonk-api.md §4.4.
+/// `GET /api/subscribers/{id}/export` (one subscriber's data as JSON).
 struct SubscriberExportController {
     let services: AppServices
 

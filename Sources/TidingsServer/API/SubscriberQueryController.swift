@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import TidingsCore
 
-/// The by-query bulk endpoints (listmonk-api.md §4.4): delete, blocklist, or change the
+/// The by-query bulk endpoints: delete, blocklist, or change the
 /// subscriptions of every subscriber the caller may see that matches a SQL expression and/or a
 /// search, within a list filter. They work through the matches in batches, so a million
 /// subscribers take many small transactions rather than one huge one.

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import TidingsCore
 
-/// `/api/subscribers` (listmonk-api.md §4.4). List access is checked by `SubscriberService`.
+/// `/api/subscribers`. List access is checked by `SubscriberService`.
 struct SubscribersController {
     let services: AppServices
 

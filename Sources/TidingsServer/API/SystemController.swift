@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import TidingsCore
 
-/// `/api/health`, `/api/config`, `/api/about` (listmonk-api.md §4.1).
+/// `/api/health`, `/api/config`, `/api/about`.
 struct SystemController {
     let services: AppServices
 

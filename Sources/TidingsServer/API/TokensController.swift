@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import TidingsCore
 
-/// The token API (credentials.md §9): an API user's named tokens and the presenting token
+/// The token API: an API user's named tokens and the presenting token
 /// itself. (The leaked-token report, which needs no credentials, is `LeakReportController`.)
 struct TokensController {
     let services: AppServices

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import TidingsCore
 
-/// listmonk's 2FA routes (listmonk-api.md §4.2), with its bugs fixed: `{id}` is honoured (a
+/// listmonk's 2FA routes, with its bugs fixed: `{id}` is honoured (a
 /// user enrols itself; an administrator may only turn someone's 2FA off), bodies may be JSON or
 /// form-encoded, and the password to turn 2FA off goes in the body, never the URL.
 struct TwoFactorController {

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import TidingsCore
 
-/// `/api/users` (listmonk-api.md §4.2).
+/// `/api/users`.
 struct UsersController {
     let services: AppServices
 

@@ -4,8 +4,8 @@ import TidingsCore
 
 /// Admin → Subscribers: search, list and status filters, the SQL query box (only with
 /// `subscribers:sql_query`), pages, the CSV export of the same filters; create and edit with
-/// attributes as JSON, blocklist, delete. `SubscriberService` applies the per-list rules of
-/// listmonk-api.md §2.6, exactly as for `/api/subscribers`.
+/// attributes as JSON, blocklist, delete. `SubscriberService` applies the per-list rules
+/// (`ListAccess`), exactly as for `/api/subscribers`.
 struct SubscribersPages {
     let services: AppServices
 

@@ -25,7 +25,7 @@ public final class AppServices: Sendable {
     public let secretHasher: SecretHasher
     /// Failed-authentication counts for login, API and the leaked-token report.
     public let throttle: FailureThrottle
-    /// The append-only audit log (credentials.md §8).
+    /// The append-only audit log.
     public let audit: AuditLog
     public let twoFactor: TwoFactorService
     /// Seals the short-lived cookie between the password and the TOTP step of a login.

@@ -2,8 +2,8 @@ import Logging
 import ServiceLifecycle
 import TidingsCore
 
-/// Keeps this process's authentication cache in step with the database when others change it
-/// (credentials.md §4): it listens for the announcements of other instances (LISTEN/NOTIFY on
+/// Keeps this process's authentication cache in step with the database when others change it:
+/// it listens for the announcements of other instances (LISTEN/NOTIFY on
 /// PostgreSQL), and reloads in the background every `reloadInterval` in case one was lost or the
 /// change came from a process that cannot announce (the CLI on SQLite). It also writes the
 /// token last-use records still held in memory, periodically and at shutdown.

@@ -194,7 +194,7 @@ public enum ConfigurationLoader {
                 "TIDINGS_TOKEN_DEFAULT_LIFETIME_DAYS", "at most TIDINGS_TOKEN_MAX_LIFETIME_DAYS")
         }
         guard (12...16).contains(configuration.bcryptCost) else {
-            throw ConfigurationError.invalid("TIDINGS_BCRYPT_COST", "12 to 16 (credentials.md §7: never below 12)")
+            throw ConfigurationError.invalid("TIDINGS_BCRYPT_COST", "12 to 16 (never below 12)")
         }
         if let smtp = configuration.smtp {
             guard !smtp.host.isEmpty else { throw ConfigurationError.invalid("TIDINGS_SMTP_HOST", "a host name") }

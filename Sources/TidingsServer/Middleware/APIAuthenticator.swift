@@ -3,7 +3,7 @@ import Hummingbird
 import NIOCore
 import TidingsCore
 
-/// Authenticates `/api/*` requests (credentials.md §2): an `Authorization` header decides when
+/// Authenticates `/api/*` requests: an `Authorization` header decides when
 /// present; otherwise the session cookie, whose state-changing requests must come from our own
 /// origin (CSRF). Credentials in the query string are refused outright.
 ///
@@ -210,7 +210,7 @@ extension APIAuthenticator {
     }
 }
 
-/// The session cookie's name and attributes (credentials.md §7): `HttpOnly`, `SameSite=Lax`,
+/// The session cookie's name and attributes: `HttpOnly`, `SameSite=Lax`,
 /// and `Secure` with the `__Host-` prefix when the root URL is https.
 struct SessionCookie: Sendable {
     let secure: Bool

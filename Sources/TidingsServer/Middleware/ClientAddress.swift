@@ -4,7 +4,7 @@ import Hummingbird
 import NIOCore
 import TidingsCore
 
-/// Who the client is, network-wise (credentials.md §5): the socket's peer, or — only when that
+/// Who the client is, network-wise: the socket's peer, or — only when that
 /// peer is a configured trusted proxy — the nearest untrusted address in `X-Forwarded-For`.
 struct ClientAddressResolver: Sendable {
     let trustedProxies: [CIDRBlock]

@@ -3,8 +3,8 @@ import HTTPTypes
 import Hummingbird
 import TidingsCore
 
-/// `/subscription/optin/<subscriber uuid>?l=<list uuid>…`: the link in the double opt-in mail
-/// (listmonk-api.md §4.14). `GET` shows what is to be confirmed and a button; `POST` (or either
+/// `/subscription/optin/<subscriber uuid>?l=<list uuid>…`: the link in the double opt-in mail.
+/// `GET` shows what is to be confirmed and a button; `POST` (or either
 /// with `confirm=true`, as listmonk accepts) confirms. Public: the subscriber's UUID is the secret.
 /// Mail scanners that follow links only ever `GET` the page, so they confirm nothing.
 struct OptinPage {

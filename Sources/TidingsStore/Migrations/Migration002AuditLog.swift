@@ -1,5 +1,5 @@
 extension Migration {
-    /// The append-only audit log (credentials.md §8). Actors and targets are kept as values, not
+    /// The append-only audit log. Actors and targets are kept as values, not
     /// foreign keys: the log outlives the users and tokens it mentions. Triggers refuse updates
     /// and deletes on both databases.
     static let auditLog = Migration(

@@ -1,7 +1,7 @@
 import Foundation
 import TidingsCore
 
-/// A list as listmonk serialises it (listmonk-api.md §3), in its key order. In `minimal` mode the
+/// A list as listmonk serialises it, in its key order. In `minimal` mode the
 /// counts are `0` and `null`, as in listmonk.
 struct ListJSON: Encodable, Sendable {
     let list: MailingList

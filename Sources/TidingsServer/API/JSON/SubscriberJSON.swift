@@ -1,7 +1,7 @@
 import Foundation
 import TidingsCore
 
-/// A subscriber as listmonk serialises it (listmonk-api.md §3), in its key order, with
+/// A subscriber as listmonk serialises it, in its key order, with
 /// `lists[]` shown as the caller may see them.
 struct SubscriberJSON: Encodable, Sendable {
     let subscriber: Subscriber

@@ -1,7 +1,7 @@
 import Foundation
 import TidingsCore
 
-/// A token as the token API shows it (credentials.md §9), in that order. Never the secret or its
+/// A token as the token API shows it, in that order. Never the secret or its
 /// hash; `token` (the secret) only in the response that creates or rotates it.
 struct TokenJSON: Encodable, Sendable {
     let token: APIToken

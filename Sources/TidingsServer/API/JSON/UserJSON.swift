@@ -1,7 +1,7 @@
 import Foundation
 import TidingsCore
 
-/// A user as listmonk serialises it (listmonk-api.md §3), in its key order. `password` is `null`
+/// A user as listmonk serialises it, in its key order. `password` is `null`
 /// except in the response that creates an API user, where it carries the token once.
 struct UserJSON: Encodable, Sendable {
     let user: User
