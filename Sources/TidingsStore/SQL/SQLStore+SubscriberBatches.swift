@@ -66,8 +66,9 @@ struct ListingOrder {
     let direction: SortDirection
     let flavor: SQLFlavor
 
-    /// PostgreSQL's `timestamptz` is read and bound as its own text, which is exact to the
-    /// microsecond (a `Date` is not); SQLite keeps times as `REAL`, exact as a `Double`.
+    /// PostgreSQL's `timestamptz` is read and bound as ISO 8601 text in UTC, exact to the
+    /// microsecond (a `Date` is not) and read back the same under any `DateStyle` (the sandbox
+    /// logs in as another role); SQLite keeps times as `REAL`, exact as a `Double`.
     private var isPostgresTime: Bool {
         flavor == .postgres && (column == .createdAt || column == .updatedAt)
     }
@@ -83,7 +84,8 @@ struct ListingOrder {
 
     /// The order column's value, to select as `sort_key`.
     func key(in table: String) -> SQLQueryString {
-        isPostgresTime ? "\(columnName(in: table))::text" : columnName(in: table)
+        guard isPostgresTime else { return columnName(in: table) }
+        return "to_char(\(columnName(in: table)) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
     }
 
     /// ` AND <the row comes after cursor>`, or nothing without one.
