@@ -155,6 +155,26 @@ import TidingsTestSupport
         }
     }
 
+    @Test("a flood's events are written in multi-row statements, every field intact", arguments: TestBackend.enabled)
+    func manyEvents(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app async throws in
+            let count = 1_203  // more than two statements' worth
+            for index in 0..<count {
+                app.services.audit.record(
+                    "test.flood", .failure, actor: .anonymous, clientIP: "192.0.2.\(index % 250)",
+                    code: "invalid_credentials", details: ["n": "\(index)", "quote": "it's \"fine\""])
+            }
+            await app.services.audit.flush()
+            let page = try await app.services.audit.events(
+                AuditQuery(action: "test.flood", pagination: Pagination(page: 1, perPage: nil)))
+            #expect(page.total == count)
+            let numbers = Set(page.items.compactMap { $0.details["n"].flatMap(Int.init) })
+            #expect(numbers == Set(0..<count))
+            #expect(
+                page.items.allSatisfy { $0.details["quote"] == "it's \"fine\"" && $0.code == "invalid_credentials" })
+        }
+    }
+
     @Test("CSV export quotes what needs quoting and defuses formulas")
     func csv() {
         let event = AuditEvent(

@@ -23,22 +23,41 @@ extension SQLStore: AuditStore {
             details: JSONColumn.decode([String: String].self, from: try row.string("details")) ?? [:])
     }
 
+    /// Rows per `INSERT`: 16 bound values each stay far below both databases' limits on bound
+    /// parameters (SQLite 32,766, PostgreSQL 65,535).
+    static let auditRowsPerStatement = 500
+
+    /// Writes the events in one transaction, as multi-row `INSERT`s: a flood of refused requests
+    /// makes thousands of events a second, and one statement per event kept the writer busy
+    /// long enough to delay everyone else's writes.
     public func appendAuditEvents(_ events: [AuditEvent]) async throws {
         guard !events.isEmpty else { return }
         try await engine.write { database in
-            for event in events {
+            var start = 0
+            while start < events.count {
+                let chunk = events[start..<min(start + Self.auditRowsPerStatement, events.count)]
+                var values: SQLQueryString = ""
+                for (offset, event) in chunk.enumerated() {
+                    if offset > 0 { values = values + ", " }
+                    values =
+                        values
+                            + """
+                            (\(bind: event.at), \(bind: event.action), \(bind: event.outcome.rawValue),
+                                \(bind: event.actor.kind.rawValue), \(bind: event.actor.userID?.rawValue),
+                                \(bind: event.actor.username), \(bind: event.actor.tokenKeyID), \(bind: event.clientIP),
+                                \(bind: event.userAgent), \(bind: event.method), \(bind: event.route), \(bind: event.status),
+                                \(bind: event.targetType), \(bind: event.targetID), \(bind: event.code),
+                                \(bind: JSONColumn.encode(event.details)))
+                            """
+                }
                 try await database.raw(
                     """
                     INSERT INTO audit_log (at, action, outcome, actor_type, actor_user_id, actor_username, actor_token,
                         client_ip, user_agent, method, route, status, target_type, target_id, code, details)
-                    VALUES (\(bind: event.at), \(bind: event.action), \(bind: event.outcome.rawValue),
-                        \(bind: event.actor.kind.rawValue), \(bind: event.actor.userID?.rawValue),
-                        \(bind: event.actor.username), \(bind: event.actor.tokenKeyID), \(bind: event.clientIP),
-                        \(bind: event.userAgent), \(bind: event.method), \(bind: event.route), \(bind: event.status),
-                        \(bind: event.targetType), \(bind: event.targetID), \(bind: event.code),
-                        \(bind: JSONColumn.encode(event.details)))
+                    VALUES \(values)
                     """
                 ).run()
+                start += chunk.count
             }
         }
     }
