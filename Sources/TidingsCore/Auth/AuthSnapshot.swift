@@ -95,17 +95,10 @@ public final class AuthSnapshot: Sendable {
     )
         -> Principal
     {
-        var permissions = access.permissions
-        var lists = access.lists
-        if let scopes = token?.scopes {
-            permissions = permissions.intersection(PermissionSet(scopes))
-            lists = ListAccess(
-                getAll: permissions.contains(.listsGetAll), manageAll: permissions.contains(.listsManageAll),
-                grants: lists.grants)
-        }
-        if let restriction = token?.lists { lists = lists.restricted(to: restriction) }
+        let reach = Authority.Reach(permissions: access.permissions, lists: access.lists)
+            .narrowed(scopes: token?.scopes, lists: token?.lists)
         return Principal(
             user: user, role: access.role, listRole: access.listRole, credential: credential,
-            permissions: permissions, lists: lists)
+            permissions: reach.permissions, lists: reach.lists)
     }
 }

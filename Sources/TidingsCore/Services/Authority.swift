@@ -29,15 +29,31 @@ public struct Authority: Sendable {
         }
 
         /// The reach of a user holding `role` and `listRole`, narrowed by a token's `scopes` and
-        /// `lists` (each `nil`: not narrowed), as the authentication snapshot computes it.
+        /// `lists` (each `nil`: not narrowed).
         public init(
             role: UserRole, listRole: ListRole?, scopes: [Permission]? = nil, lists restriction: [ListID]? = nil
         ) {
-            var permissions = role.permissionSet
-            if let scopes { permissions = permissions.intersection(PermissionSet(scopes)) }
-            var lists = ListAccess(permissions: permissions, listRole: listRole)
+            let permissions = role.permissionSet
+            self = Reach(
+                isSuperAdmin: role.isSuperAdmin, permissions: permissions,
+                lists: ListAccess(permissions: permissions, listRole: listRole)
+            ).narrowed(scopes: scopes, lists: restriction)
+        }
+
+        /// This reach narrowed by a token's `scopes` and list restriction (each `nil`: not
+        /// narrowed). The authentication snapshot builds every token's principal with it, so the
+        /// rule above judges exactly what a token would be able to do.
+        public func narrowed(scopes: [Permission]?, lists restriction: [ListID]?) -> Reach {
+            var permissions = self.permissions
+            var lists = self.lists
+            if let scopes {
+                permissions = permissions.intersection(PermissionSet(scopes))
+                lists = ListAccess(
+                    getAll: permissions.contains(.listsGetAll), manageAll: permissions.contains(.listsManageAll),
+                    grants: lists.grants)
+            }
             if let restriction { lists = lists.restricted(to: restriction) }
-            self.init(isSuperAdmin: role.isSuperAdmin, permissions: permissions, lists: lists)
+            return Reach(isSuperAdmin: isSuperAdmin, permissions: permissions, lists: lists)
         }
 
         /// Whether `actor` can do everything this reach allows.
