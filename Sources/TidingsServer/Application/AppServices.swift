@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TidingsCore
+import TidingsMail
 import TidingsStore
 
 /// Every service of a running Tidings, wired once by `buildApplication` (and by the CLI).
