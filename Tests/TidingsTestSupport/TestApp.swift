@@ -23,9 +23,7 @@ public struct TestApp: Sendable {
             var adjusted = base
             configure(&adjusted)
             let configuration = adjusted
-            try await Database.withEngine(configuration, logger: TestBackend.logger) { engine in
-                try await Database.migrate(engine, clock: clock)
-                let services = try AppServices(configuration: configuration, engine: engine, clock: clock)
+            try await AppServices.withServices(configuration, logger: TestBackend.logger, clock: clock) { services in
                 let app = buildApplication(services: services, logger: TestBackend.logger)
                 try await app.test(setup) { client in
                     try await body(TestApp(services: services, client: client, backend: backend))

@@ -88,11 +88,7 @@ public enum TestBackend: String, Sendable, CustomTestStringConvertible, CaseIter
         clock: WallClock = .system, _ body: @Sendable (AppServices) async throws -> T
     ) async throws -> T {
         try await withFreshDatabase { configuration in
-            try await Database.withEngine(configuration, logger: Self.logger) { engine in
-                try await Database.migrate(engine, clock: clock)
-                let services = try AppServices(configuration: configuration, engine: engine, clock: clock)
-                return try await body(services)
-            }
+            try await AppServices.withServices(configuration, logger: Self.logger, clock: clock, body)
         }
     }
 }

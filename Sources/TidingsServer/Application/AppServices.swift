@@ -4,7 +4,8 @@ import TidingsCore
 import TidingsMail
 import TidingsStore
 
-/// Every service of a running Tidings, wired once by `buildApplication` (and by the CLI).
+/// Every service of a running Tidings. `init` is the one place they are wired: the server
+/// (`buildApplication`), the CLI and the tests (`withServices`) all go through it.
 public final class AppServices: Sendable {
     public let configuration: TidingsConfiguration
     public let engine: any DatabaseEngine
@@ -54,9 +55,7 @@ public final class AppServices: Sendable {
             waiting: configuration.passwordCheckWaiting,
             typical: BcryptPasswordHasher.timeOfOneHash(cost: configuration.bcryptCost))
         let passwords = BcryptPasswordHasher(cost: configuration.bcryptCost, pool: passwordChecks)
-        let changes = (engine as? PostgresEngine).map {
-            PostgresAuthChannel(engine: $0, logger: Logger(label: "tidings.auth"))
-        }
+        let changes = engine.authChangeChannel(logger: Logger(label: "tidings.auth"))
         authChanges = changes
         let directory = AuthDirectory(stores: stores, changes: changes)
         self.directory = directory
@@ -109,5 +108,23 @@ public final class AppServices: Sendable {
             issuer: "Tidings", clock: clock)
         pendingLogins = SecretBox(serverKey: key, purpose: "pending login")
         setup = FirstRunSetup(stores: stores, users: users, clock: clock)
+    }
+}
+
+extension AppServices {
+    /// Runs `body` with the services of the configured database, migrated first, and closes the
+    /// database afterwards, once the audit events `body` queued are written (the CLI, tests and
+    /// benchmarks; the server runs its database as an application service instead).
+    public static func withServices<T: Sendable>(
+        _ configuration: TidingsConfiguration, logger: Logger, clock: WallClock = .system,
+        _ body: @Sendable (AppServices) async throws -> T
+    ) async throws -> T {
+        try await Database.withEngine(configuration, logger: logger) { engine in
+            try await Database.migrate(engine, clock: clock)
+            let services = try AppServices(configuration: configuration, engine: engine, clock: clock)
+            let result = try await body(services)
+            await services.audit.flush()
+            return result
+        }
     }
 }
