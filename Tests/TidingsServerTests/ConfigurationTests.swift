@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import TidingsServer
 import TidingsMail
+import TidingsServer
 
 /// Configuration: defaults < TOML file < environment; every secret from a `*_FILE`.
 @Suite struct ConfigurationTests {

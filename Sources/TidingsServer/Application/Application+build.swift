@@ -30,13 +30,14 @@ public func buildApplication(
     let router = buildRouter(services: services)
     // Services stop in the reverse order of this list, so the database, first, closes last:
     // the audit log's final flush and the mail queue's last attempts still reach it.
-    let lifecycle: [any Service] = [database].compactMap { $0 } + [
-        SessionSweeper(services: services, interval: .seconds(3_600), logger: logger),
-        AuditFlushService(audit: services.audit, interval: .seconds(1)),
-        services.mailQueue,
-        AuthChangeService(
-            services: services, channel: services.authChanges, reloadInterval: .seconds(5), logger: logger),
-    ]
+    let lifecycle: [any Service] =
+        [database].compactMap { $0 } + [
+            SessionSweeper(services: services, interval: .seconds(3_600), logger: logger),
+            AuditFlushService(audit: services.audit, interval: .seconds(1)),
+            services.mailQueue,
+            AuthChangeService(
+                services: services, channel: services.authChanges, reloadInterval: .seconds(5), logger: logger),
+        ]
     var app = Application(
         router: router,
         server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),

@@ -16,7 +16,7 @@ public enum Schema {
                 try await SQLStore(engine: engine).ensureSuperAdminRole(at: clock.now())
                 await engine.afterMigration()
                 return applied
-            } catch where engine.flavor == .sqlite && attempt < 5 && SQLiteEngine.isBusy(error) {
+            } catch  where engine.flavor == .sqlite && attempt < 5 && SQLiteEngine.isBusy(error) {
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(200 * attempt))
             }
