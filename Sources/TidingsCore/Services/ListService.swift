@@ -33,7 +33,7 @@ public struct ListService: Sendable {
 
     public func create(_ draft: ListDraft) async throws -> MailingList {
         try Self.validate(draft)
-        return try await stores.lists.createList(Self.normalized(draft), at: clock.now())
+        return try await storeCall(.list) { try await stores.lists.createList(Self.normalized(draft), at: clock.now()) }
     }
 
     /// Writes `change` over a list the caller may manage; `change` receives the current list.
@@ -46,9 +46,9 @@ public struct ListService: Sendable {
         guard let current = try await stores.lists.list(id: id) else { throw TidingsError.notFound("List") }
         let draft = try change(current)
         try Self.validate(draft)
-        guard let updated = try await stores.lists.updateList(id: id, draft: Self.normalized(draft), at: clock.now())
-        else { throw TidingsError.notFound("List") }
-        return updated
+        return try await storeCall(.list) {
+            try await stores.lists.updateList(id: id, draft: Self.normalized(draft), at: clock.now())
+        }
     }
 
     /// Deletes lists the caller may manage; one it may not manage refuses the whole request.

@@ -20,7 +20,9 @@ public struct RoleService: Sendable {
     public func createUserRole(name: String?, permissions: [String]?, by actor: Principal?) async throws -> UserRole {
         let (name, permissions) = try Self.validateUserRole(name: name, permissions: permissions)
         try Authority.requireMayDefine(permissions: permissions, by: actor)
-        let role = try await stores.roles.createUserRole(name: name, permissions: permissions, at: clock.now())
+        let role = try await storeCall(.userRole) {
+            try await stores.roles.createUserRole(name: name, permissions: permissions, at: clock.now())
+        }
         await directory.invalidate()
         return role
     }
@@ -35,7 +37,9 @@ public struct RoleService: Sendable {
             try Authority.requireMayDefine(permissions: existing.permissions, by: actor)
         }
         try Authority.requireMayDefine(permissions: permissions, by: actor)
-        let role = try await stores.roles.updateUserRole(id: id, name: name, permissions: permissions, at: clock.now())
+        let role = try await storeCall(.userRole) {
+            try await stores.roles.updateUserRole(id: id, name: name, permissions: permissions, at: clock.now())
+        }
         await directory.invalidate()
         return role
     }
@@ -48,7 +52,9 @@ public struct RoleService: Sendable {
     {
         let (name, grants) = try Self.validateListRole(name: name, grants: grants)
         try Authority.requireMayDefine(grants: grants.map { ($0.key, $0.value) }, by: actor)
-        let role = try await stores.roles.createListRole(name: name, grants: grants, at: clock.now())
+        let role = try await storeCall(.listRole) {
+            try await stores.roles.createListRole(name: name, grants: grants, at: clock.now())
+        }
         await directory.invalidate()
         return role
     }
@@ -63,14 +69,16 @@ public struct RoleService: Sendable {
             try Authority.requireMayDefine(grants: existing.lists.map { ($0.listID, $0.permissions) }, by: actor)
         }
         try Authority.requireMayDefine(grants: grants.map { ($0.key, $0.value) }, by: actor)
-        let role = try await stores.roles.updateListRole(id: id, name: name, grants: grants, at: clock.now())
+        let role = try await storeCall(.listRole) {
+            try await stores.roles.updateListRole(id: id, name: name, grants: grants, at: clock.now())
+        }
         await directory.invalidate()
         return role
     }
 
     public func delete(_ id: RoleID) async throws {
         try Self.refuseSuperAdmin(id)
-        try await stores.roles.deleteRole(id: id)
+        try await storeCall(.role) { try await stores.roles.deleteRole(id: id) }
         await directory.invalidate()
     }
 

@@ -94,8 +94,10 @@ public struct SubscriberService: Sendable {
     ) async throws -> Subscriber {
         let draft = try input.draft(over: nil)
         let targets = try await manageable(lists, for: principal)
-        let subscriber = try await stores.subscribers.createSubscriber(
-            draft, lists: targets, status: preconfirm ? .confirmed : .unconfirmed, at: clock.now())
+        let subscriber = try await storeCall(.subscriber) {
+            try await stores.subscribers.createSubscriber(
+                draft, lists: targets, status: preconfirm ? .confirmed : .unconfirmed, at: clock.now())
+        }
         // The subscriber exists whatever happens to the mail: a full queue (which the outbox
         // logs) is no reason to fail the request; `POST …/optin` sends it again.
         _ = try? queueOptin(for: subscriber)
@@ -117,11 +119,14 @@ public struct SubscriberService: Sendable {
                 lists: try await manageable(lists, for: principal), scope: principal.lists.manageableLists,
                 status: preconfirm ? .confirmed : .unconfirmed)
         }
-        guard
-            let updated = try await stores.subscribers.updateSubscriber(
-                id: id, draft: draft, subscriptions: replacement, at: clock.now())
-        else { throw Self.notFound(id) }
-        return updated
+        do {
+            return try await storeCall(.subscriber) {
+                try await stores.subscribers.updateSubscriber(
+                    id: id, draft: draft, subscriptions: replacement, at: clock.now())
+            }
+        } catch let error as TidingsError where error.kind == .notFound {
+            throw Self.notFound(id)
+        }
     }
 
     public func delete(_ ids: [SubscriberID], for principal: Principal) async throws {

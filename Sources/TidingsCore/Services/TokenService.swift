@@ -93,7 +93,7 @@ public struct TokenService: Sendable {
                 try await stores.tokens.createToken(token)
                 await directory.invalidate()
                 return Issued(token: token, secret: issued.token)
-            } catch let error as TidingsError where error.kind == .conflict {
+            } catch StoreFailure.taken {
                 continue  // a key id collision: astronomically rare, draw again
             }
         }
@@ -155,9 +155,7 @@ public struct TokenService: Sendable {
             secretHash: hasher.hash(issued.token), lastFour: issued.lastFour, graceUntil: now.addingTimeInterval(grace),
             expiresAt: token.expiresAt == nil
                 ? nil : now.addingTimeInterval(min(policy.defaultLifetime, policy.maximumLifetime)))
-        guard let rotated = try await stores.tokens.rotateToken(keyID: keyID, to: rotation) else {
-            throw TidingsError.notFound("Token")
-        }
+        let rotated = try await storeCall(.token) { try await stores.tokens.rotateToken(keyID: keyID, to: rotation) }
         await directory.invalidate()
         return Issued(token: rotated, secret: issued.token)
     }

@@ -104,12 +104,14 @@ public struct UserService: Sendable {
             }
         }
         let name = try Self.name(request.name, defaultingTo: username)
-        let user = try await stores.users.createUser(
-            NewUser(
-                username: username, passwordLogin: passwordLogin, passwordHash: passwordHash, email: email, name: name,
-                type: request.type, status: request.status, userRoleID: request.userRoleID,
-                listRoleID: request.listRoleID),
-            at: clock.now())
+        let user = try await storeCall(.user) {
+            try await stores.users.createUser(
+                NewUser(
+                    username: username, passwordLogin: passwordLogin, passwordHash: passwordHash, email: email,
+                    name: name, type: request.type, status: request.status, userRoleID: request.userRoleID,
+                    listRoleID: request.listRoleID),
+                at: clock.now())
+        }
         await directory.invalidate()
         guard user.type == .api else { return Created(user: user, token: nil) }
         let issued = try await tokens.create(for: user.id, TokenService.Request(name: "default"), by: actor)
@@ -157,7 +159,9 @@ public struct UserService: Sendable {
         case .set(let role): listRole = role
         }
         try await checkRoles(userRole: request.userRoleID ?? existing.userRoleID, listRole: listRole, actor: actor)
-        let user = try await stores.users.updateUser(id: id, changes: changes, at: clock.now())
+        let user = try await storeCall(.user) {
+            try await stores.users.updateUser(id: id, changes: changes, at: clock.now())
+        }
         if changes.passwordHash != nil || user.status == .disabled {
             try await stores.sessions.deleteSessions(userID: id, keeping: nil)
         }
@@ -174,7 +178,7 @@ public struct UserService: Sendable {
                 }
             }
         }
-        try await stores.users.deleteUsers(ids: ids)
+        try await storeCall(.user) { try await stores.users.deleteUsers(ids: ids) }
         await directory.invalidate()
     }
 
@@ -205,7 +209,9 @@ public struct UserService: Sendable {
             changes.passwordHash = try await passwords.hash(password)
             changes.passwordLogin = true
         }
-        let updated = try await stores.users.updateUser(id: user.id, changes: changes, at: clock.now())
+        let updated = try await storeCall(.user) {
+            try await stores.users.updateUser(id: user.id, changes: changes, at: clock.now())
+        }
         if changes.passwordHash != nil {
             try await stores.sessions.deleteSessions(userID: user.id, keeping: keepingSession)
         }
