@@ -160,6 +160,22 @@ public struct TestStores: Sendable {
 }
 
 extension TestStores {
+    /// A new user (see `Drafts.user`), written through the user store.
+    @discardableResult
+    public func user(
+        _ name: String, role: RoleID = UserRole.superAdminID, listRole: RoleID? = nil, type: UserType = .user,
+        status: UserStatus = .enabled
+    ) async throws -> User {
+        try await users.createUser(
+            Drafts.user(name, role: role, listRole: listRole, type: type, status: status), at: Date())
+    }
+
+    /// A new private list named `name`, written through the list store.
+    @discardableResult
+    public func list(_ name: String) async throws -> MailingList {
+        try await lists.createList(Drafts.list(name), at: Date())
+    }
+
     /// A new subscriber `email` (named "S", no attributes, `enabled`) on `lists`, each subscription
     /// with `status`, written through the subscriber store.
     @discardableResult

@@ -96,8 +96,8 @@ import TidingsStoreTestSupport
     @Test("counts come from the subscriptions, by status", arguments: TestBackend.enabled)
     func counts(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
-            let list = try await stores.lists.createList(Drafts.list("A"), at: Date())
-            let empty = try await stores.lists.createList(Drafts.list("B"), at: Date())
+            let list = try await stores.list("A")
+            let empty = try await stores.list("B")
             let now = Date()
             try await stores.engine.write { database in
                 for (index, status) in ["confirmed", "confirmed", "unsubscribed"].enumerated() {

@@ -91,8 +91,8 @@ import TidingsStoreTestSupport
         try await backend.withStores { stores async throws in
             let roles = stores.roles
             let now = Date()
-            let b = try await stores.lists.createList(Drafts.list("B"), at: now)
-            let a = try await stores.lists.createList(Drafts.list("A"), at: now)
+            let b = try await stores.list("B")
+            let a = try await stores.list("A")
             let team = try await roles.createListRole(
                 name: "team", grants: [b.id: [.get, .manage], a.id: [.get]], at: now.addingTimeInterval(10))
             #expect(team.lists.map(\.listID) == [b.id, a.id].sorted())
@@ -110,7 +110,7 @@ import TidingsStoreTestSupport
     func createListRoleFailures(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
             let roles = stores.roles
-            let list = try await stores.lists.createList(Drafts.list("A"), at: Date())
+            let list = try await stores.list("A")
             let team = try await roles.createListRole(name: "team", grants: [list.id: [.get]], at: Date())
             await expectConflict(field: "name") {
                 try await roles.createListRole(name: "team", grants: [list.id: [.manage]], at: Date())
@@ -129,8 +129,8 @@ import TidingsStoreTestSupport
         try await backend.withStores { stores async throws in
             let roles = stores.roles
             let now = Date()
-            let a = try await stores.lists.createList(Drafts.list("A"), at: now)
-            let b = try await stores.lists.createList(Drafts.list("B"), at: now)
+            let a = try await stores.list("A")
+            let b = try await stores.list("B")
             let team = try await roles.createListRole(name: "team", grants: [a.id: [.get], b.id: [.get]], at: now)
             let replaced = try await roles.updateListRole(id: team.id, name: "crew", grants: [b.id: [.manage]], at: now)
             #expect(replaced.name == "crew")
@@ -156,8 +156,8 @@ import TidingsStoreTestSupport
     @Test("deleting a list drops it from the list roles' grants", arguments: TestBackend.enabled)
     func deletedList(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
-            let a = try await stores.lists.createList(Drafts.list("A"), at: Date())
-            let b = try await stores.lists.createList(Drafts.list("B"), at: Date())
+            let a = try await stores.list("A")
+            let b = try await stores.list("B")
             let team = try await stores.roles.createListRole(
                 name: "team", grants: [a.id: [.get], b.id: [.get]], at: Date())
             try await stores.lists.deleteLists(ids: [b.id])
@@ -171,11 +171,10 @@ import TidingsStoreTestSupport
     func deleteRole(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
             let roles = stores.roles
-            let list = try await stores.lists.createList(Drafts.list("A"), at: Date())
+            let list = try await stores.list("A")
             let staff = try await roles.createUserRole(name: "staff", permissions: [], at: Date())
             let team = try await roles.createListRole(name: "team", grants: [list.id: [.get]], at: Date())
-            let user = try await stores.users.createUser(
-                Drafts.user("robot", role: staff.id, listRole: team.id, type: .api), at: Date())
+            let user = try await stores.user("robot", role: staff.id, listRole: team.id, type: .api)
             await expectConflict(code: "role_in_use") { try await roles.deleteRole(id: staff.id) }
             await expectConflict(code: "role_in_use") { try await roles.deleteRole(id: team.id) }
             #expect(try await roles.userRole(id: staff.id) != nil)

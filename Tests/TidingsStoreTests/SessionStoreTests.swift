@@ -8,7 +8,7 @@ import TidingsStoreTestSupport
     @Test("create, read, touch and end one session", arguments: TestBackend.enabled)
     func oneSession(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
-            let user = try await stores.users.createUser(Drafts.user("alice"), at: Date())
+            let user = try await stores.user("alice")
             let sessions = stores.sessions
             let session = Drafts.session("s1", user: user.id, ip: "2001:db8::1", agent: "Mozilla/5.0 (Ünïcödé) ✉️")
             try await sessions.createSession(session)
@@ -28,8 +28,8 @@ import TidingsStoreTestSupport
     @Test("a session of an unknown user, or with an id hash in use, is refused", arguments: TestBackend.enabled)
     func refused(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
-            let alice = try await stores.users.createUser(Drafts.user("alice"), at: Date())
-            let bob = try await stores.users.createUser(Drafts.user("bob"), at: Date())
+            let alice = try await stores.user("alice")
+            let bob = try await stores.user("bob")
             let sessions = stores.sessions
             await expectRefused { try await sessions.createSession(Drafts.session("s0", user: UserID(9_999))) }
             #expect(try await sessions.session(idHash: "s0") == nil)
@@ -43,8 +43,8 @@ import TidingsStoreTestSupport
     @Test("a user's list is theirs alone, most recently used first, every field kept", arguments: TestBackend.enabled)
     func sessionsOfUser(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
-            let alice = try await stores.users.createUser(Drafts.user("alice"), at: Date())
-            let bob = try await stores.users.createUser(Drafts.user("bob"), at: Date())
+            let alice = try await stores.user("alice")
+            let bob = try await stores.user("bob")
             let sessions = stores.sessions
             let older = Drafts.session(
                 "a-old", user: alice.id, seen: 5, ip: "2001:db8::1", agent: "Mozilla/5.0 (Ünïcödé) ✉️")
@@ -66,8 +66,8 @@ import TidingsStoreTestSupport
     @Test("ending a user's sessions keeps the one named, and no other user's", arguments: TestBackend.enabled)
     func endAllButOne(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
-            let alice = try await stores.users.createUser(Drafts.user("alice"), at: Date())
-            let bob = try await stores.users.createUser(Drafts.user("bob"), at: Date())
+            let alice = try await stores.user("alice")
+            let bob = try await stores.user("bob")
             let sessions = stores.sessions
             for id in ["a1", "a2", "a3"] { try await sessions.createSession(Drafts.session(id, user: alice.id)) }
             try await sessions.createSession(Drafts.session("b1", user: bob.id))
@@ -87,7 +87,7 @@ import TidingsStoreTestSupport
         arguments: TestBackend.enabled)
     func sweep(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
-            let user = try await stores.users.createUser(Drafts.user("alice"), at: Date())
+            let user = try await stores.user("alice")
             let sessions = stores.sessions
             let now = Drafts.epoch + 1_000
             for (id, seen, expires) in [

@@ -31,7 +31,7 @@ import TidingsStoreTestSupport
     @Test("batches make up the page read at once: every order, direction and page", arguments: TestBackend.enabled)
     func everyOrder(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
-            let list = try await stores.lists.createList(Drafts.list("A"), at: Date())
+            let list = try await stores.list("A")
             try await VariedSubscribers.insert(300, list: list.id, engine: stores.engine)
             let store = stores.subscribers
             for order in SubscriberOrder.allCases {
@@ -54,7 +54,7 @@ import TidingsStoreTestSupport
     )
     func filtered(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
-            let list = try await stores.lists.createList(Drafts.list("A"), at: Date())
+            let list = try await stores.list("A")
             try await VariedSubscribers.insert(300, list: list.id, engine: stores.engine)
             let store = stores.subscribers
             var onList = SubscriberQuery()

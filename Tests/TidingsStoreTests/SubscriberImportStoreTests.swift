@@ -26,7 +26,7 @@ import TidingsStoreTestSupport
         arguments: TestBackend.enabled)
     func roundTrip(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
-            let list = try await stores.lists.createList(Drafts.list("A"), at: Date())
+            let list = try await stores.list("A")
             let names = [
                 #"Quote " and back\slash"#, "tab\tnew\nline\r", "control \u{01}\u{1F}", "Dée Ünïcode", "😀 emoji",
                 "中文 עברית", "", String(repeating: "x", count: 5_000),
@@ -73,7 +73,7 @@ import TidingsStoreTestSupport
         arguments: TestBackend.enabled)
     func subscriptionStatuses(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
-            let list = try await stores.lists.createList(Drafts.list("A"), at: Date())
+            let list = try await stores.list("A")
             let rows = [ImportRow(line: 2, email: "s@example.com", name: "S", attributesJSON: "{}")]
             try await stores.imports.importSubscribers([], options: Self.options([list.id]), at: Date())
             #expect(try await Self.all(stores).isEmpty)
@@ -93,8 +93,8 @@ import TidingsStoreTestSupport
         arguments: TestBackend.enabled)
     func blocklistMode(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
-            let a = try await stores.lists.createList(Drafts.list("A"), at: Date())
-            let b = try await stores.lists.createList(Drafts.list("B"), at: Date())
+            let a = try await stores.list("A")
+            let b = try await stores.list("B")
             let existing = try await stores.subscribers.createSubscriber(
                 Drafts.subscriber("old@example.com", name: "Old"), lists: [b.id], status: .confirmed, at: Date())
             let rows = ["old@example.com", "new@example.com"].enumerated().map { index, email in
@@ -118,8 +118,8 @@ import TidingsStoreTestSupport
         arguments: TestBackend.enabled)
     func scope(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
-            let mine = try await stores.lists.createList(Drafts.list("Mine"), at: Date())
-            let theirs = try await stores.lists.createList(Drafts.list("Theirs"), at: Date())
+            let mine = try await stores.list("Mine")
+            let theirs = try await stores.list("Theirs")
             let outside = try await stores.subscribers.createSubscriber(
                 Drafts.subscriber("outside@example.com", name: "Outside"), lists: [theirs.id], status: .confirmed,
                 at: Date())
@@ -143,7 +143,7 @@ import TidingsStoreTestSupport
     @Test("the importer writes many batches in order and counts each once", arguments: TestBackend.enabled)
     func manyBatches(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
-            let list = try await stores.lists.createList(Drafts.list("A"), at: Date())
+            let list = try await stores.list("A")
             var csv = "email,name\n"
             for index in 0..<1_000 { csv += "m\(index)@example.com,M \(index)\n" }
             csv += "m5@example.com,In a later batch than line 7\n"
@@ -164,7 +164,7 @@ import TidingsStoreTestSupport
         "a batch that fails ends the import as failed, with the batches before it kept", arguments: TestBackend.enabled)
     func failingBatch(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
-            let list = try await stores.lists.createList(Drafts.list("A"), at: Date())
+            let list = try await stores.list("A")
             var csv = "email\n"
             for index in 0..<500 { csv += "f\(index)@example.com\n" }
             let store = FailingImportStore(base: stores.imports, failingBatch: 3)

@@ -16,9 +16,9 @@ import TidingsStoreTestSupport
     /// Three lists, A, B and C.
     static func lists(_ stores: TestStores) async throws -> (MailingList, MailingList, MailingList) {
         (
-            try await stores.lists.createList(Drafts.list("A"), at: Date()),
-            try await stores.lists.createList(Drafts.list("B"), at: Date()),
-            try await stores.lists.createList(Drafts.list("C"), at: Date())
+            try await stores.list("A"),
+            try await stores.list("B"),
+            try await stores.list("C")
         )
     }
 
@@ -113,7 +113,7 @@ import TidingsStoreTestSupport
         try await backend.withStores { stores async throws in
             let store = stores.subscribers
             let (a, b, c) = try await Self.lists(stores)
-            let d = try await stores.lists.createList(Drafts.list("D"), at: Date())
+            let d = try await stores.list("D")
             let subscriber = try await stores.subscriber("s@example.com", on: [a.id, b.id, c.id], .unconfirmed)
             try await store.changeSubscriptions(
                 ids: [subscriber.id], action: .add, lists: [b.id], status: .confirmed, overwrite: true, at: Date())

@@ -11,8 +11,8 @@ import TidingsStoreTestSupport
     func createAndRead(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
             let tokens = stores.tokens
-            let robot = try await stores.users.createUser(Drafts.user("robot", type: .api), at: Date())
-            let other = try await stores.users.createUser(Drafts.user("other", type: .api), at: Date())
+            let robot = try await stores.user("robot", type: .api)
+            let other = try await stores.user("other", type: .api)
             let old = Drafts.token("KEY0000001", user: robot.id, at: Drafts.epoch)
             var new = Drafts.token("KEY0000002", user: robot.id, at: Drafts.epoch.addingTimeInterval(60))
             (new.scopes, new.lists, new.expiresAt, new.createdBy) = (nil, nil, nil, other.id)
@@ -46,7 +46,7 @@ import TidingsStoreTestSupport
     func rotate(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
             let tokens = stores.tokens
-            let robot = try await stores.users.createUser(Drafts.user("robot", type: .api), at: Date())
+            let robot = try await stores.user("robot", type: .api)
             let token = Drafts.token("KEY0000001", user: robot.id)
             try await tokens.createToken(token)
             let grace = Drafts.epoch.addingTimeInterval(86_400)
@@ -71,8 +71,8 @@ import TidingsStoreTestSupport
     func revokeOne(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
             let tokens = stores.tokens
-            let admin = try await stores.users.createUser(Drafts.user("admin"), at: Date())
-            let robot = try await stores.users.createUser(Drafts.user("robot", type: .api), at: Date())
+            let admin = try await stores.user("admin")
+            let robot = try await stores.user("robot", type: .api)
             try await tokens.createToken(Drafts.token("KEY0000001", user: robot.id))
             try await tokens.createToken(Drafts.token("KEY0000002", user: robot.id))
             let now = Drafts.epoch.addingTimeInterval(5)
@@ -93,8 +93,8 @@ import TidingsStoreTestSupport
     func revokeAll(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
             let tokens = stores.tokens
-            let robot = try await stores.users.createUser(Drafts.user("robot", type: .api), at: Date())
-            let other = try await stores.users.createUser(Drafts.user("other", type: .api), at: Date())
+            let robot = try await stores.user("robot", type: .api)
+            let other = try await stores.user("other", type: .api)
             for key in ["KEY0000001", "KEY0000002", "KEY0000003"] {
                 try await tokens.createToken(Drafts.token(key, user: robot.id))
             }
@@ -118,7 +118,7 @@ import TidingsStoreTestSupport
     func recordUse(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
             let tokens = stores.tokens
-            let robot = try await stores.users.createUser(Drafts.user("robot", type: .api), at: Date())
+            let robot = try await stores.user("robot", type: .api)
             try await tokens.createToken(Drafts.token("KEY0000001", user: robot.id))
             let first = TokenUse(
                 at: Drafts.epoch, address: "10.0.0.1", userAgent: "curl/8", addresses: ["10.0.0.1", "10.0.0.2"])

@@ -10,8 +10,8 @@ import TidingsStoreTestSupport
         arguments: TestBackend.enabled)
     func enrol(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
-            let alice = try await stores.users.createUser(Drafts.user("alice"), at: Date())
-            let bob = try await stores.users.createUser(Drafts.user("bob"), at: Date())
+            let alice = try await stores.user("alice")
+            let bob = try await stores.user("bob")
             let store = stores.twoFactor
             #expect(try await store.sealedTwoFactorKey(userID: alice.id) == nil)
             try await store.setTwoFactor(userID: alice.id, sealedKey: "sealed-1", at: Date())
@@ -30,8 +30,8 @@ import TidingsStoreTestSupport
         "a step is claimed once, and never after a later one; each user has their own", arguments: TestBackend.enabled)
     func claims(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
-            let alice = try await stores.users.createUser(Drafts.user("alice"), at: Date())
-            let bob = try await stores.users.createUser(Drafts.user("bob"), at: Date())
+            let alice = try await stores.user("alice")
+            let bob = try await stores.user("bob")
             let store = stores.twoFactor
             try await store.setTwoFactor(userID: alice.id, sealedKey: "sealed-a", at: Date())
             try await store.setTwoFactor(userID: bob.id, sealedKey: "sealed-b", at: Date())
@@ -47,7 +47,7 @@ import TidingsStoreTestSupport
     @Test("concurrent claims of one step: exactly one wins", arguments: TestBackend.enabled)
     func concurrentClaims(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
-            let alice = try await stores.users.createUser(Drafts.user("alice"), at: Date())
+            let alice = try await stores.user("alice")
             try await stores.twoFactor.setTwoFactor(userID: alice.id, sealedKey: "sealed", at: Date())
             let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for _ in 0..<8 {
@@ -62,7 +62,7 @@ import TidingsStoreTestSupport
     @Test("a new enrolment starts its steps afresh", arguments: TestBackend.enabled)
     func reEnrol(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
-            let alice = try await stores.users.createUser(Drafts.user("alice"), at: Date())
+            let alice = try await stores.user("alice")
             let store = stores.twoFactor
             try await store.setTwoFactor(userID: alice.id, sealedKey: "old", at: Date())
             #expect(try await store.claimTwoFactorStep(userID: alice.id, step: 500))

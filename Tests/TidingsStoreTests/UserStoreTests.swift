@@ -149,10 +149,10 @@ import TidingsStoreTestSupport
     func unknownRole(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
             await expectRefused {
-                try await stores.users.createUser(Drafts.user("ghost", role: RoleID(9_999)), at: Date())
+                try await stores.user("ghost", role: RoleID(9_999))
             }
             await expectRefused {
-                try await stores.users.createUser(Drafts.user("ghost", listRole: RoleID(9_999)), at: Date())
+                try await stores.user("ghost", listRole: RoleID(9_999))
             }
             #expect(try await stores.users.users().isEmpty)
         }
@@ -163,8 +163,8 @@ import TidingsStoreTestSupport
     )
     func deleteCascades(backend: TestBackend) async throws {
         try await backend.withStores { stores async throws in
-            _ = try await stores.users.createUser(Drafts.user("root"), at: Date())
-            let alice = try await stores.users.createUser(Drafts.user("alice"), at: Date())
+            _ = try await stores.user("root")
+            let alice = try await stores.user("alice")
             try await stores.tokens.createToken(Drafts.token("KEYALICE01", user: alice.id))
             try await stores.sessions.createSession(Drafts.session("s-alice", user: alice.id))
             try await stores.users.deleteUsers(ids: [alice.id, UserID(9_999)])
