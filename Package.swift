@@ -101,8 +101,20 @@ let package = Package(
             path: "bench/AuthCost"
         ),
         .target(
+            name: "TidingsStoreTestSupport",
+            dependencies: [
+                "TidingsCore",
+                "TidingsStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TidingsStoreTestSupport"
+        ),
+        .target(
             name: "TidingsTestSupport",
             dependencies: [
+                "TidingsStoreTestSupport",
                 "TidingsServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -117,7 +129,16 @@ let package = Package(
             name: "TidingsCoreTests",
             dependencies: ["TidingsCore", "CMemoryTuning", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .testTarget(name: "TidingsStoreTests", dependencies: ["TidingsTestSupport"]),
+        .testTarget(
+            name: "TidingsStoreTests",
+            dependencies: [
+                "TidingsStoreTestSupport",
+                "TidingsCore",
+                "TidingsStore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "TidingsServerTests",
             dependencies: [

@@ -2,8 +2,7 @@ import Foundation
 import SQLKit
 import Testing
 import TidingsCore
-import TidingsServer
-import TidingsTestSupport
+import TidingsStoreTestSupport
 
 @testable import TidingsStore
 
@@ -31,10 +30,10 @@ import TidingsTestSupport
 
     @Test("batches make up the page read at once: every order, direction and page", arguments: TestBackend.enabled)
     func everyOrder(backend: TestBackend) async throws {
-        try await backend.withServices { services async throws in
-            let list = try await services.stores.lists.createList(UserRoleStoreTests.draft("A"), at: Date())
-            try await VariedSubscribers.insert(300, list: list.id, engine: services.engine)
-            let store = services.stores.subscribers
+        try await backend.withStores { stores async throws in
+            let list = try await stores.list("A")
+            try await VariedSubscribers.insert(300, list: list.id, engine: stores.engine)
+            let store = stores.subscribers
             for order in SubscriberOrder.allCases {
                 for direction in [SortDirection.asc, .desc] {
                     for page in [Pagination(page: 1, perPage: nil), Pagination(page: 3, perPage: 40)] {
@@ -54,10 +53,10 @@ import TidingsTestSupport
         "batches of a filtered page: a list, a search, and an expression in the sandbox", arguments: TestBackend.enabled
     )
     func filtered(backend: TestBackend) async throws {
-        try await backend.withServices { services async throws in
-            let list = try await services.stores.lists.createList(UserRoleStoreTests.draft("A"), at: Date())
-            try await VariedSubscribers.insert(300, list: list.id, engine: services.engine)
-            let store = services.stores.subscribers
+        try await backend.withStores { stores async throws in
+            let list = try await stores.list("A")
+            try await VariedSubscribers.insert(300, list: list.id, engine: stores.engine)
+            let store = stores.subscribers
             var onList = SubscriberQuery()
             (onList.lists, onList.orderBy, onList.page) = ([list.id], .name, Pagination(page: 1, perPage: nil))
             var searched = SubscriberQuery()
@@ -89,9 +88,9 @@ import TidingsTestSupport
         "rows deleted after a batch was read shift none of the rows after it (no offsets)",
         arguments: TestBackend.enabled)
     func deletedBetweenBatches(backend: TestBackend) async throws {
-        try await backend.withServices { services async throws in
-            try await VariedSubscribers.insert(60, engine: services.engine)
-            let store = services.stores.subscribers
+        try await backend.withStores { stores async throws in
+            try await VariedSubscribers.insert(60, engine: stores.engine)
+            let store = stores.subscribers
             var query = SubscriberQuery()
             (query.orderBy, query.direction, query.page) = (.name, .asc, Pagination(page: 1, perPage: nil))
             let before = try await store.subscribers(query).items

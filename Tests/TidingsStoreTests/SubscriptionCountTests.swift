@@ -2,8 +2,7 @@ import Foundation
 import SQLKit
 import Testing
 import TidingsCore
-import TidingsServer
-import TidingsTestSupport
+import TidingsStoreTestSupport
 
 @testable import TidingsStore
 
@@ -12,11 +11,11 @@ import TidingsTestSupport
 @Suite struct SubscriptionCountTests {
     @Test("counts follow inserts, bulk inserts, status changes, deletes and cascades", arguments: TestBackend.enabled)
     func followEveryWrite(backend: TestBackend) async throws {
-        try await backend.withServices { services async throws in
-            let lists = services.stores.lists
-            let a = try await lists.createList(UserRoleStoreTests.draft("A"), at: Date())
-            let b = try await lists.createList(UserRoleStoreTests.draft("B"), at: Date())
-            let engine = services.engine
+        try await backend.withStores { stores async throws in
+            let lists = stores.lists
+            let a = try await lists.createList(Drafts.list("A"), at: Date())
+            let b = try await lists.createList(Drafts.list("B"), at: Date())
+            let engine = stores.engine
             let now = Date()
 
             // 30 subscribers; one bulk INSERT … SELECT subscribes all of them to A at once.
@@ -31,7 +30,7 @@ import TidingsTestSupport
                     """
                 ).run()
             }
-            try await expectCounts(services, [a.id: ["unconfirmed": 30], b.id: [:]])
+            try await expectCounts(stores, [a.id: ["unconfirmed": 30], b.id: [:]])
 
             // One by one into B, then a bulk status change on A and a single one on B.
             try await engine.write { database in
@@ -56,7 +55,7 @@ import TidingsTestSupport
                 try await database.raw("UPDATE subscriber_lists SET updated_at = \(bind: now)").run()
             }
             try await expectCounts(
-                services,
+                stores,
                 [a.id: ["unconfirmed": 19, "confirmed": 11], b.id: ["confirmed": 4, "unsubscribed": 1]])
 
             // Deleting subscriptions, then subscribers (the cascade removes their subscriptions).
@@ -68,7 +67,7 @@ import TidingsTestSupport
                     .run()
             }
             try await expectCounts(
-                services,
+                stores,
                 [a.id: ["unconfirmed": 17], b.id: ["confirmed": 3, "unsubscribed": 1]])
 
             // A rolled-back write leaves no trace in the counts.
@@ -79,7 +78,7 @@ import TidingsTestSupport
                 }
             }
             try await expectCounts(
-                services,
+                stores,
                 [a.id: ["unconfirmed": 17], b.id: ["confirmed": 3, "unsubscribed": 1]])
 
             // Deleting a list takes its counts with it.
@@ -95,12 +94,12 @@ import TidingsTestSupport
 
     /// Each list's count and statuses, read the way the API reads them, against `expected` and
     /// against a fresh COUNT over `subscriber_lists`.
-    private func expectCounts(_ services: AppServices, _ expected: [ListID: [String: Int]]) async throws {
+    private func expectCounts(_ stores: TestStores, _ expected: [ListID: [String: Int]]) async throws {
         for (id, statuses) in expected {
-            let list = try #require(try await services.stores.lists.list(id: id))
+            let list = try #require(try await stores.lists.list(id: id))
             #expect(list.subscriberStatuses == statuses, "list \(id)")
             #expect(list.subscriberCount == statuses.values.reduce(0, +), "list \(id)")
-            let fresh = try await services.engine.read { database in
+            let fresh = try await stores.engine.read { database in
                 try await database.raw(
                     "SELECT status, COUNT(*) AS n FROM subscriber_lists WHERE list_id = \(bind: id.rawValue) GROUP BY status"
                 ).all()

@@ -10,14 +10,16 @@ public protocol UserStore: Sendable {
     func user(username: String) async throws -> User?
     /// The stored password hash of a login user, or `nil` when it has none.
     func passwordHash(userID: UserID) async throws -> String?
-    /// Inserts a user. Throws `StoreFailure.taken` when the username or e-mail is taken.
+    /// Inserts a user. Throws `StoreFailure.taken` when the username or e-mail is taken; a role id
+    /// that names no role is refused by the database (`UserService` checks roles and their types
+    /// before it gets here).
     func createUser(_ user: NewUser, at: Date) async throws -> User
     /// Applies `changes`. Throws `StoreFailure.noSuperAdminLeft` (and changes nothing) when
     /// afterwards no enabled login user would hold the Super Admin role, `notFound` for an unknown
     /// id, and `taken` for a taken username or e-mail.
     func updateUser(id: UserID, changes: UserChanges, at: Date) async throws -> User
-    /// Deletes users. Throws `StoreFailure.noSuperAdminLeft` (and deletes nothing) when none of
-    /// them exists or when afterwards no enabled login user would hold the Super Admin role.
+    /// Deletes users; unknown ids are ignored. Throws `StoreFailure.noSuperAdminLeft` (and deletes
+    /// nothing) when afterwards no enabled login user would hold the Super Admin role.
     func deleteUsers(ids: [UserID]) async throws
     /// Records a successful interactive login.
     func recordLogin(userID: UserID, at: Date) async throws
@@ -42,7 +44,8 @@ public protocol RoleStore: Sendable {
     /// behind on failure.
     func createListRole(name: String, grants: [ListID: [ListPermission]], at: Date) async throws -> ListRole
     /// Replaces the name and every grant. Throws `StoreFailure.notFound` unless `id` is a list
-    /// role.
+    /// role, `taken` on a taken name and `missingReference` for an unknown list; changes nothing
+    /// when it throws.
     func updateListRole(
         id: RoleID, name: String, grants: [ListID: [ListPermission]], at: Date
     ) async throws

@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-import SQLKit
 import Testing
 import TidingsCore
 import TidingsStore
@@ -135,43 +134,6 @@ import TidingsTestSupport
             #expect(try await app.request(.get, "/api/audit/export", headers: outsider).status == .forbidden)
             let auditor = try await app.headers(holding: [.auditGet])
             #expect(try await app.request(.get, "/api/audit", headers: auditor).status == .ok)
-        }
-    }
-
-    @Test("the database refuses to change or delete audit rows", arguments: TestBackend.enabled)
-    func appendOnly(backend: TestBackend) async throws {
-        try await TestApp.run(backend) { app async throws in
-            app.services.audit.record("test.event", .success, actor: .anonymous)
-            await app.services.audit.flush()
-            #expect(try await app.services.audit.events(AuditQuery(action: "test.event")).total == 1)
-            for statement in ["UPDATE audit_log SET action = 'forged'", "DELETE FROM audit_log"] {
-                await #expect(throws: (any Error).self, "\(statement)") {
-                    try await app.services.engine.write { database in
-                        try await database.raw(SQLQueryString(stringLiteral: statement)).run()
-                    }
-                }
-            }
-            #expect(try await app.services.audit.events(AuditQuery(action: "test.event")).total == 1)
-        }
-    }
-
-    @Test("a flood's events are written in multi-row statements, every field intact", arguments: TestBackend.enabled)
-    func manyEvents(backend: TestBackend) async throws {
-        try await TestApp.run(backend) { app async throws in
-            let count = 1_203  // more than two statements' worth
-            for index in 0..<count {
-                app.services.audit.record(
-                    "test.flood", .failure, actor: .anonymous, clientIP: "192.0.2.\(index % 250)",
-                    code: "invalid_credentials", details: ["n": "\(index)", "quote": "it's \"fine\""])
-            }
-            await app.services.audit.flush()
-            let page = try await app.services.audit.events(
-                AuditQuery(action: "test.flood", pagination: Pagination(page: 1, perPage: nil)))
-            #expect(page.total == count)
-            let numbers = Set(page.items.compactMap { $0.details["n"].flatMap(Int.init) })
-            #expect(numbers == Set(0..<count))
-            #expect(
-                page.items.allSatisfy { $0.details["quote"] == "it's \"fine\"" && $0.code == "invalid_credentials" })
         }
     }
 

@@ -260,7 +260,7 @@ import TidingsTestSupport
             try await app.makeLoginUser("manager", role: role.id)
             let (admin, _) = try await app.makeAPIUser("root-api")
             let token = try #require(try await app.services.tokens.tokens(of: admin.id, by: nil).first)
-            let browser = try await AdminPagesTests.Browser.signIn(app, as: "manager")
+            let browser = try await AdminBrowser.signIn(app, as: "manager")
             let base = "/admin/users/\(admin.id.rawValue)/tokens"
             for (path, fields) in [
                 (base, [("name", "stolen")]), ("\(base)/\(token.keyID)/rotate", [("grace", "0")]),

@@ -1,0 +1,29 @@
+import Foundation
+import Testing
+import TidingsServer
+import TidingsStore
+import TidingsTestSupport
+
+/// Opening and migrating the configured database, as `tidings serve` and the CLI do.
+@Suite struct DatabaseTests {
+    @Test("concurrent migrations from two engines both succeed", arguments: TestBackend.enabled)
+    func concurrent(backend: TestBackend) async throws {
+        try await backend.withFreshDatabase { configuration async throws in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<2 {
+                    group.addTask {
+                        _ = try await Database.withEngine(configuration, logger: .init(label: "test")) {
+                            engine async throws in
+                            try await Database.migrate(engine)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            try await Database.withEngine(configuration, logger: .init(label: "test")) { engine async throws in
+                #expect(try await Migrator(engine: engine).currentVersion() == Migrator.latestVersion)
+                #expect(try await Database.migrate(engine).isEmpty)
+            }
+        }
+    }
+}
