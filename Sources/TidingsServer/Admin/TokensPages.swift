@@ -41,7 +41,7 @@ struct TokensPages {
                 "keyID": token.keyID, "userID": user.id.rawValue, "name": token.name, "display": token.display,
                 "scopes": token.scopes.map { $0.map(\.rawValue).joined(separator: ", ") } ?? "all of the user's",
                 "listIDs": token.lists.map { "lists " + $0.map(\.description).joined(separator: ", ") } as Any,
-                "cidrs": token.allowedCIDRs.isEmpty ? nil : token.allowedCIDRs.joined(separator: ", ") as Any,
+                "cidrs": (token.allowedCIDRs.isEmpty ? nil : token.allowedCIDRs.joined(separator: ", ")) as Any,
                 "expires": AdminFormat.time(token.expiresAt), "expiresSoon": soon,
                 "lastUsed": token.lastUsedAt.map { "\(AdminFormat.time($0)) from \(token.lastUsedIP ?? "?")" }
                     ?? "never",

@@ -40,7 +40,7 @@ final class MailQueue: MailOutbox, Service {
     }
 
     func run() async throws {
-        try await withGracefulShutdownHandler {
+        await withGracefulShutdownHandler {
             for await message in stream { await deliver(message) }
         } onGracefulShutdown: { [continuation] in
             continuation.finish()
