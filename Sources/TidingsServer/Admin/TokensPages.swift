@@ -19,7 +19,7 @@ struct TokensPages {
 
     @Sendable func list(_ request: Request, context: AdminContext) async throws -> Response {
         try await page(
-            context, user: try await user(context), notice: request.uri.queryParameters["notice"].map(String.init))
+            context, user: try await user(context), notice: request.param("notice"))
     }
 
     private func user(_ context: AdminContext) async throws -> User {

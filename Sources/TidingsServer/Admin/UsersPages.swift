@@ -31,7 +31,7 @@ struct UsersPages {
         }
         return context.page(
             "users", title: "Users", ["users": rows, "canManage": context.has(.usersManage)],
-            notice: request.uri.queryParameters["notice"].map(String.init))
+            notice: request.param("notice"))
     }
 
     @Sendable func newForm(_ request: Request, context: AdminContext) async throws -> Response {

@@ -72,6 +72,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     let renderer = AdminRenderer()
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: NULInURLMiddleware())
+    router.add(middleware: QueryStringMiddleware())
     router.add(middleware: AdminNotFoundMiddleware(gate: gate, renderer: renderer, audit: services.audit))
     router.get("health") { request, _ in try ok(true, request) }
     LoginPages(services: services, cookie: cookie, addresses: addresses).register(on: router)
