@@ -17,7 +17,7 @@ struct Migration: Sendable {
 
     /// Every migration, in order.
     static let all: [Migration] = [
-        .initialSchema, .auditLog, .twoFactorSteps, .subscriptionCounts, .listMemberIndex,
+        .initialSchema, .auditLog, .twoFactorSteps, .subscriptionCounts, .listMemberIndex, .lowerCaseUUIDs,
     ]
 }
 
