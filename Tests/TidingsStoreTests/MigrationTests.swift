@@ -30,7 +30,9 @@ import TidingsTestSupport
         }
     }
 
-    @Test("concurrent migrations from two engines both succeed", arguments: TestBackend.enabled)
+    @Test(
+        "concurrent migrations from two engines both succeed, and create the default lists once",
+        arguments: TestBackend.enabled)
     func concurrent(backend: TestBackend) async throws {
         try await backend.withFreshDatabase { configuration async throws in
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -46,6 +48,7 @@ import TidingsTestSupport
             }
             try await Database.withEngine(configuration, logger: .init(label: "test")) { engine async throws in
                 #expect(try await Migrator(engine: engine).currentVersion() == Migrator.latestVersion)
+                #expect(try await SQLStore(engine: engine).lists(ListQuery()).items.count == 2)
             }
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SQLKit
 import Testing
 import TidingsCore
 import TidingsServer
@@ -83,16 +84,25 @@ public enum TestBackend: String, Sendable, CustomTestStringConvertible, CaseIter
         }
     }
 
-    /// Runs `body` with migrated services on a fresh database of this backend.
+    /// Runs `body` with migrated services on a fresh database of this backend, without the
+    /// default lists unless `keepDefaultLists` (see `removeDefaultLists`).
     public func withServices<T: Sendable>(
-        clock: WallClock = .system, _ body: @Sendable (AppServices) async throws -> T
+        clock: WallClock = .system, keepDefaultLists: Bool = false, _ body: @Sendable (AppServices) async throws -> T
     ) async throws -> T {
         try await withFreshDatabase { configuration in
             try await Database.withEngine(configuration, logger: Self.logger) { engine in
                 try await Database.migrate(engine, clock: clock)
+                if !keepDefaultLists { try await Self.removeDefaultLists(engine) }
                 let services = try AppServices(configuration: configuration, engine: engine, clock: clock)
                 return try await body(services)
             }
         }
+    }
+
+    /// Deletes the two lists a new database starts with ("Default list" and "Opt-in list", see
+    /// `Migration.defaultLists`), so that a test sees only the lists it makes, as on an
+    /// installation whose admin deleted them. Tests of the default lists keep them.
+    public static func removeDefaultLists(_ engine: any DatabaseEngine) async throws {
+        try await engine.write { database in try await database.raw("DELETE FROM lists").run() }
     }
 }
