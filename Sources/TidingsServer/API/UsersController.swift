@@ -72,7 +72,10 @@ struct UsersController {
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let body = try await request.decode(as: UserBody.self, context: context)
         guard let roleID = body.user_role_id, roleID > 0 else {
-            throw TidingsError.invalidField("user_role_id", "Invalid fields: user_role_id (a user role is required)")
+            // No default role, least of all Super Admin: the caller picks one from the list.
+            let roles = try await services.roles.userRoles().map { "\($0.id) \($0.name)" }.joined(separator: ", ")
+            throw TidingsError.invalidField(
+                "user_role_id", "Invalid fields: user_role_id (a user role is required; user roles: \(roles))")
         }
         let creation = UserService.Creation(
             username: body.username ?? "", name: body.name, email: body.email, password: body.password,
