@@ -193,6 +193,8 @@ struct LoginPages {
                 let user = try await services.setup.complete(
                     code: form.setup_code ?? "", username: form.username ?? "", email: form.email ?? "",
                     password: form.password ?? "")
+                context.logger.notice(
+                    "setup completed: created the first Super Admin", metadata: ["username": "\(user.username)"])
                 opened = try await services.sessions.open(for: user, clientIP: context.clientIP, userAgent: userAgent)
             } else {
                 let user = try await services.sessions.checkPassword(
