@@ -49,10 +49,22 @@ let package = Package(
             ]
         ),
         .target(
+            name: "TidingsMail",
+            dependencies: [
+                "TidingsCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .target(
             name: "TidingsServer",
             dependencies: [
                 "TidingsCore",
                 "TidingsStore",
+                "TidingsMail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -110,6 +122,7 @@ let package = Package(
             name: "TidingsServerTests",
             dependencies: [
                 "TidingsTestSupport",
+                "TidingsMail",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -26,10 +26,10 @@ struct Install: AsyncParsableCommand {
                 throw CleanExit.message("Nothing done.")
             }
         }
-        try await Database.withEngine(configuration, logger: logger) { engine in
-            let before = try await Migrator(engine: engine).currentVersion()
-            try await Database.migrate(engine)
-            let services = try AppServices(configuration: configuration, engine: engine)
+        let before = try await Database.withEngine(configuration, logger: logger) { engine in
+            try await Migrator(engine: engine).currentVersion()
+        }
+        try await AppServices.withServices(configuration, logger: logger) { services in
             if let username = configuration.adminUser, let password = configuration.adminPassword,
                 let user = try await services.setup.ensureAdmin(username: username, password: password)
             {

@@ -68,17 +68,11 @@ struct GlobalOptions: ParsableArguments {
         try ConfigurationLoader.load(file: config, environment: ProcessInfo.processInfo.environment)
     }
 
-    /// Runs `body` with the services of the configured database, migrated first.
+    /// Runs `body` with the services of the configured database, migrated first. (Running
+    /// instances on PostgreSQL hear of every change it makes: each write announces itself.)
     func withServices(_ body: @Sendable (AppServices) async throws -> Void) async throws {
         let configuration = try load()
-        try await Database.withEngine(configuration, logger: logger(configuration)) { engine in
-            try await Database.migrate(engine)
-            let services = try AppServices(configuration: configuration, engine: engine)
-            try await body(services)
-            // Before the process exits: the audit events it queued. (Running instances on
-            // PostgreSQL have already heard of every change: each write announces itself.)
-            await services.audit.flush()
-        }
+        try await AppServices.withServices(configuration, logger: logger(configuration), body)
     }
 
     /// Installs the process's log handler, once, before the first logger exists.

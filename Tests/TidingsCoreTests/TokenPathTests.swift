@@ -32,7 +32,10 @@ import TidingsCore
         func tokens(userID: UserID) async throws -> [APIToken] { touch(); return [] }
         func allTokens() async throws -> [APIToken] { touch(); return [] }
         func token(keyID: String) async throws -> APIToken? { touch(); return nil }
-        func rotateToken(keyID: String, to rotation: TokenRotation) async throws -> APIToken? { touch(); return nil }
+        func rotateToken(keyID: String, to rotation: TokenRotation) async throws -> APIToken {
+            touch()
+            throw StoreFailure.notFound
+        }
         func revokeToken(keyID: String, at: Date, by: UserID?, reason: String) async throws -> APIToken? {
             touch()
             return nil

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TidingsMail
 import TidingsServer
 
 /// Configuration: defaults < TOML file < environment; every secret from a `*_FILE`.

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Testing
 import TidingsCore
+import TidingsMail
 import TidingsServer
 import TidingsTestSupport
 

@@ -5,6 +5,7 @@ import Testing
 import TidingsCore
 import TidingsTestSupport
 
+@testable import TidingsMail
 @testable import TidingsServer
 
 /// The SMTP client, the delivery queue and the MIME rendering, against a real SMTP server.

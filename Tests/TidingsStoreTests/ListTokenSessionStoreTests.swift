@@ -71,9 +71,11 @@ import TidingsTestSupport
             let list = try await lists.createList(UserRoleStoreTests.draft("A", tags: ["t"]), at: Date())
             var draft = UserRoleStoreTests.draft("B")
             draft.type = .public
-            let updated = try #require(try await lists.updateList(id: list.id, draft: draft, at: Date()))
+            let updated = try await lists.updateList(id: list.id, draft: draft, at: Date())
             #expect(updated.name == "B" && updated.type == .public && updated.tags.isEmpty && updated.uuid == list.uuid)
-            #expect(try await lists.updateList(id: ListID(9_999), draft: draft, at: Date()) == nil)
+            await #expect(throws: StoreFailure.notFound) {
+                try await lists.updateList(id: ListID(9_999), draft: draft, at: Date())
+            }
             try await lists.deleteLists(ids: [list.id, ListID(9_999)])
             #expect(try await lists.list(id: list.id) == nil)
         }
@@ -95,7 +97,9 @@ import TidingsTestSupport
             let token = Self.token("KEY0000001", user: user.id, now: now)
             try await services.stores.tokens.createToken(token)
             #expect(try await services.stores.tokens.tokens(userID: user.id) == [token])
-            await #expect(throws: TidingsError.self) { try await services.stores.tokens.createToken(token) }
+            await #expect(throws: StoreFailure.taken(field: "key_id", value: token.keyID)) {
+                try await services.stores.tokens.createToken(token)
+            }
             try await services.stores.tokens.revokeTokens(userID: user.id, at: now, by: nil, reason: "leak")
             let revoked = try #require(try await services.stores.tokens.allTokens().first)
             #expect(revoked.revokedAt == now && revoked.revokedReason == "leak")

@@ -41,10 +41,12 @@ import TidingsTestSupport
             let store = services.stores.users
             let alice = try await store.createUser(Self.newUser("alice"), at: Date())
             let bob = try await store.createUser(Self.newUser("bob"), at: Date())
-            await #expect(throws: TidingsError.self) { try await store.createUser(Self.newUser("alice"), at: Date()) }
+            await #expect(throws: StoreFailure.taken(field: "username", value: "alice")) {
+                try await store.createUser(Self.newUser("alice"), at: Date())
+            }
             var changes = UserChanges()
             changes.email = alice.email
-            await #expect(throws: TidingsError.self) {
+            await #expect(throws: StoreFailure.taken(field: "email", value: "alice@example.com")) {
                 try await store.updateUser(id: bob.id, changes: changes, at: Date())
             }
             #expect(try await store.user(id: bob.id)?.email == "bob@example.com")
@@ -58,14 +60,14 @@ import TidingsTestSupport
             let root = try await store.createUser(Self.newUser("root"), at: Date())
             var disable = UserChanges()
             disable.status = .disabled
-            await #expect(throws: TidingsError.needsSuperAdmin) {
+            await #expect(throws: StoreFailure.noSuperAdminLeft) {
                 try await store.updateUser(id: root.id, changes: disable, at: Date())
             }
-            await #expect(throws: TidingsError.needsSuperAdmin) { try await store.deleteUsers(ids: [root.id]) }
+            await #expect(throws: StoreFailure.noSuperAdminLeft) { try await store.deleteUsers(ids: [root.id]) }
             #expect(try await store.user(id: root.id)?.status == .enabled)
             let second = try await store.createUser(Self.newUser("second"), at: Date())
             _ = try await store.updateUser(id: root.id, changes: disable, at: Date())
-            await #expect(throws: TidingsError.needsSuperAdmin) { try await store.deleteUsers(ids: [second.id]) }
+            await #expect(throws: StoreFailure.noSuperAdminLeft) { try await store.deleteUsers(ids: [second.id]) }
             try await store.deleteUsers(ids: [root.id])
             #expect(try await store.user(id: root.id) == nil)
         }
@@ -86,7 +88,7 @@ import TidingsTestSupport
             #expect(updated.email == alice.email)
             #expect(updated.userRoleID == role.id)
             #expect(updated.updatedAt == later)
-            await #expect(throws: TidingsError.notFound("User")) {
+            await #expect(throws: StoreFailure.notFound) {
                 try await store.updateUser(id: UserID(424_242), changes: changes, at: later)
             }
         }
@@ -102,7 +104,7 @@ import TidingsTestSupport
             #expect(try await roles.userRole(id: editor.id)?.permissions == [.usersGet, .listsGetAll])
             let renamed = try await roles.updateUserRole(id: editor.id, name: "writer", permissions: [], at: now)
             #expect(renamed.name == "writer" && renamed.permissions.isEmpty)
-            await #expect(throws: TidingsError.self) {
+            await #expect(throws: StoreFailure.taken(field: "name", value: "writer")) {
                 try await roles.createUserRole(name: "writer", permissions: [], at: now)
             }
             let a = try await services.stores.lists.createList(Self.draft("A"), at: now)
@@ -115,10 +117,10 @@ import TidingsTestSupport
             #expect(try await roles.userRole(id: team.id) == nil)
             let replaced = try await roles.updateListRole(id: team.id, name: "team", grants: [b.id: [.manage]], at: now)
             #expect(replaced.lists.map(\.listID) == [b.id])
-            await #expect(throws: TidingsError.self) {
+            await #expect(throws: StoreFailure.notFound) {
                 try await roles.updateListRole(id: editor.id, name: "x", grants: [:], at: now)
             }
-            await #expect(throws: TidingsError.self) {
+            await #expect(throws: StoreFailure.missingReference(field: "lists", id: 99_999)) {
                 try await roles.createListRole(name: "ghost", grants: [ListID(99_999): [.get]], at: now)
             }
             #expect(try await roles.listRoles().map(\.name) == ["team"])
@@ -134,7 +136,7 @@ import TidingsTestSupport
             let role = try await roles.createUserRole(name: "staff", permissions: [], at: Date())
             let user = try await services.stores.users.createUser(
                 Self.newUser("robot", role: role.id, type: .api), at: Date())
-            await #expect(throws: TidingsError.self) { try await roles.deleteRole(id: role.id) }
+            await #expect(throws: StoreFailure.inUse(holders: 1)) { try await roles.deleteRole(id: role.id) }
             #expect(try await services.stores.users.user(id: user.id) != nil)
             try await services.stores.users.deleteUsers(ids: [user.id])
             try await roles.deleteRole(id: role.id)

@@ -24,10 +24,8 @@ public struct TestApp: Sendable {
             var adjusted = base
             configure(&adjusted)
             let configuration = adjusted
-            try await Database.withEngine(configuration, logger: TestBackend.logger) { engine in
-                try await Database.migrate(engine, clock: clock)
-                if !keepDefaultLists { try await TestBackend.removeDefaultLists(engine) }
-                let services = try AppServices(configuration: configuration, engine: engine, clock: clock)
+            try await AppServices.withServices(configuration, logger: TestBackend.logger, clock: clock) { services in
+                if !keepDefaultLists { try await TestBackend.removeDefaultLists(services.engine) }
                 let app = buildApplication(services: services, logger: TestBackend.logger)
                 try await app.test(setup) { client in
                     try await body(TestApp(services: services, client: client, backend: backend))

@@ -90,10 +90,8 @@ public enum TestBackend: String, Sendable, CustomTestStringConvertible, CaseIter
         clock: WallClock = .system, keepDefaultLists: Bool = false, _ body: @Sendable (AppServices) async throws -> T
     ) async throws -> T {
         try await withFreshDatabase { configuration in
-            try await Database.withEngine(configuration, logger: Self.logger) { engine in
-                try await Database.migrate(engine, clock: clock)
-                if !keepDefaultLists { try await Self.removeDefaultLists(engine) }
-                let services = try AppServices(configuration: configuration, engine: engine, clock: clock)
+            try await AppServices.withServices(configuration, logger: Self.logger, clock: clock) { services in
+                if !keepDefaultLists { try await Self.removeDefaultLists(services.engine) }
                 return try await body(services)
             }
         }

@@ -60,9 +60,7 @@ struct AuthCost {
             return configuration
         }()
 
-        try await Database.withEngine(configuration, logger: logger) { engine in
-            try await Database.migrate(engine, clock: .system)
-            let services = try AppServices(configuration: configuration, engine: engine, clock: .system)
+        try await AppServices.withServices(configuration, logger: logger) { services in
             let created = try await services.users.create(
                 .init(username: "bench", type: .api, status: .enabled, userRoleID: UserRole.superAdminID), by: nil)
             guard let token = created.token else { throw AuthCostError("no token for the API user") }

@@ -50,15 +50,16 @@ public final class AuthDirectory: Sendable {
         epoch = now()
     }
 
-    /// Builds snapshots from the stores.
+    /// Builds snapshots from the user, role and token stores.
     public convenience init(
-        stores: Stores, refreshAfter: Duration = .seconds(5), changes: (any AuthChangeChannel)? = nil
+        userStore: any UserStore, roleStore: any RoleStore, tokenStore: any TokenStore,
+        refreshAfter: Duration = .seconds(5), changes: (any AuthChangeChannel)? = nil
     ) {
         self.init(refreshAfter: refreshAfter, changes: changes) {
-            async let users = stores.users.users()
-            async let userRoles = stores.roles.userRoles()
-            async let listRoles = stores.roles.listRoles()
-            async let tokens = stores.tokens.allTokens()
+            async let users = userStore.users()
+            async let userRoles = roleStore.userRoles()
+            async let listRoles = roleStore.listRoles()
+            async let tokens = tokenStore.allTokens()
             return try await AuthSnapshot(
                 users: users, userRoles: userRoles, listRoles: listRoles, tokens: tokens)
         }

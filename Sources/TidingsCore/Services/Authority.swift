@@ -12,9 +12,9 @@
 ///   `users:manage` cannot mint a token for a user who may do more.
 /// - The command line (`actor == nil`) is the operator on the server and is not limited.
 public struct Authority: Sendable {
-    private let stores: Stores
+    private let roleStore: any RoleStore
 
-    public init(stores: Stores) { self.stores = stores }
+    public init(roleStore: any RoleStore) { self.roleStore = roleStore }
 
     /// What a credential may do: permissions and list access.
     public struct Reach: Sendable, Equatable {
@@ -92,9 +92,9 @@ public struct Authority: Sendable {
     private func reach(
         _ userRole: RoleID, _ listRole: RoleID?, _ scopes: [Permission]?, _ lists: [ListID]?
     ) async throws -> Reach? {
-        guard let role = try await stores.roles.userRole(id: userRole) else { return nil }
+        guard let role = try await roleStore.userRole(id: userRole) else { return nil }
         var list: ListRole?
-        if let listRole { list = try await stores.roles.listRole(id: listRole) }
+        if let listRole { list = try await roleStore.listRole(id: listRole) }
         return Reach(role: role, listRole: list, scopes: scopes, lists: lists)
     }
 

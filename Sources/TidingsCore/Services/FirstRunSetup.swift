@@ -5,25 +5,27 @@ import Synchronization
 /// the `TIDINGS_ADMIN_*` settings, or through the setup form guarded by a one-time code that
 /// the server prints to its log.
 public final class FirstRunSetup: Sendable {
-    private let stores: Stores
+    private let userStore: any UserStore
+    private let roleStore: any RoleStore
     private let users: UserService
     private let clock: WallClock
     private let code = Mutex<String?>(nil)
 
-    public init(stores: Stores, users: UserService, clock: WallClock) {
-        self.stores = stores
+    public init(userStore: any UserStore, roleStore: any RoleStore, users: UserService, clock: WallClock) {
+        self.userStore = userStore
+        self.roleStore = roleStore
         self.users = users
         self.clock = clock
     }
 
     /// Whether no login user exists yet.
-    public func isNeeded() async throws -> Bool { try await stores.users.countLoginUsers() == 0 }
+    public func isNeeded() async throws -> Bool { try await userStore.countLoginUsers() == 0 }
 
     /// Creates the Super Admin role, and the Super Admin login user when no login user exists.
     /// Returns the user it created, or `nil` when there was one already.
     @discardableResult
     public func ensureAdmin(username: String, password: String) async throws -> User? {
-        try await stores.roles.ensureSuperAdminRole(at: clock.now())
+        try await roleStore.ensureSuperAdminRole(at: clock.now())
         guard try await isNeeded() else { return nil }
         do {
             return try await createAdmin(username: username, email: nil, password: password)
@@ -63,7 +65,7 @@ public final class FirstRunSetup: Sendable {
                 .badRequest, code: "setup_code_invalid",
                 message: "wrong setup code: use the code printed in the server's log")
         }
-        try await stores.roles.ensureSuperAdminRole(at: clock.now())
+        try await roleStore.ensureSuperAdminRole(at: clock.now())
         let user = try await createAdmin(username: username, email: email, password: password)
         code.withLock { $0 = nil }
         return user

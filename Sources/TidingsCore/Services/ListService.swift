@@ -2,12 +2,12 @@ import Foundation
 
 /// Mailing lists, filtered and guarded by the caller's list access.
 public struct ListService: Sendable {
-    private let stores: Stores
+    private let listStore: any ListStore
     private let directory: AuthDirectory
     private let clock: WallClock
 
-    public init(stores: Stores, directory: AuthDirectory, clock: WallClock) {
-        self.stores = stores
+    public init(listStore: any ListStore, directory: AuthDirectory, clock: WallClock) {
+        self.listStore = listStore
         self.directory = directory
         self.clock = clock
     }
@@ -17,23 +17,23 @@ public struct ListService: Sendable {
         try SearchText.check(query.search ?? "")
         var query = query
         query.onlyIDs = principal.lists.visibleLists
-        return try await stores.lists.lists(query)
+        return try await listStore.lists(query)
     }
 
     /// listmonk's `minimal=true` view: every visible list, by id.
     public func minimalLists(status: ListStatus?, for principal: Principal) async throws -> [MailingList] {
-        try await stores.lists.minimalLists(status: status, onlyIDs: principal.lists.visibleLists)
+        try await listStore.minimalLists(status: status, onlyIDs: principal.lists.visibleLists)
     }
 
     public func list(_ id: ListID, for principal: Principal) async throws -> MailingList {
         guard principal.lists.canGet(id) else { throw TidingsError.listPermissionDenied(.get, list: id) }
-        guard let list = try await stores.lists.list(id: id) else { throw TidingsError.notFound("List") }
+        guard let list = try await listStore.list(id: id) else { throw TidingsError.notFound("List") }
         return list
     }
 
     public func create(_ draft: ListDraft) async throws -> MailingList {
         try Self.validate(draft)
-        return try await stores.lists.createList(Self.normalized(draft), at: clock.now())
+        return try await storeCall(.list) { try await listStore.createList(Self.normalized(draft), at: clock.now()) }
     }
 
     /// Writes `change` over a list the caller may manage; `change` receives the current list.
@@ -43,12 +43,12 @@ public struct ListService: Sendable {
         -> MailingList
     {
         guard principal.lists.canManage(id) else { throw TidingsError.listPermissionDenied(.manage, list: id) }
-        guard let current = try await stores.lists.list(id: id) else { throw TidingsError.notFound("List") }
+        guard let current = try await listStore.list(id: id) else { throw TidingsError.notFound("List") }
         let draft = try change(current)
         try Self.validate(draft)
-        guard let updated = try await stores.lists.updateList(id: id, draft: Self.normalized(draft), at: clock.now())
-        else { throw TidingsError.notFound("List") }
-        return updated
+        return try await storeCall(.list) {
+            try await listStore.updateList(id: id, draft: Self.normalized(draft), at: clock.now())
+        }
     }
 
     /// Deletes lists the caller may manage; one it may not manage refuses the whole request.
@@ -56,7 +56,7 @@ public struct ListService: Sendable {
         for id in ids where !principal.lists.canManage(id) {
             throw TidingsError.listPermissionDenied(.manage, list: id)
         }
-        try await stores.lists.deleteLists(ids: ids)
+        try await listStore.deleteLists(ids: ids)
         await directory.invalidate()
     }
 
@@ -68,8 +68,8 @@ public struct ListService: Sendable {
         let manageable: Set<ListID>? =
             access.manageAll ? nil : Set(access.grants.filter { $0.value.contains(.manage) }.keys)
         if manageable?.isEmpty == true { return }
-        let ids = try await stores.lists.listIDs(matching: search, onlyIDs: manageable)
-        try await stores.lists.deleteLists(ids: ids)
+        let ids = try await listStore.listIDs(matching: search, onlyIDs: manageable)
+        try await listStore.deleteLists(ids: ids)
         await directory.invalidate()
     }
 

@@ -3,24 +3,26 @@ import Foundation
 /// User roles and list roles, with listmonk's validation; fixes listmonk's type confusion and
 /// non-atomic list-role creation, and refuses to delete a role that users hold.
 public struct RoleService: Sendable {
-    private let stores: Stores
+    private let roleStore: any RoleStore
     private let directory: AuthDirectory
     private let clock: WallClock
 
-    public init(stores: Stores, directory: AuthDirectory, clock: WallClock) {
-        self.stores = stores
+    public init(roleStore: any RoleStore, directory: AuthDirectory, clock: WallClock) {
+        self.roleStore = roleStore
         self.directory = directory
         self.clock = clock
     }
 
-    public func userRoles() async throws -> [UserRole] { try await stores.roles.userRoles() }
-    public func listRoles() async throws -> [ListRole] { try await stores.roles.listRoles() }
+    public func userRoles() async throws -> [UserRole] { try await roleStore.userRoles() }
+    public func listRoles() async throws -> [ListRole] { try await roleStore.listRoles() }
 
     /// Creates a user role. `actor` may grant only what it holds itself (see `Authority`).
     public func createUserRole(name: String?, permissions: [String]?, by actor: Principal?) async throws -> UserRole {
         let (name, permissions) = try Self.validateUserRole(name: name, permissions: permissions)
         try Authority.requireMayDefine(permissions: permissions, by: actor)
-        let role = try await stores.roles.createUserRole(name: name, permissions: permissions, at: clock.now())
+        let role = try await storeCall(.userRole) {
+            try await roleStore.createUserRole(name: name, permissions: permissions, at: clock.now())
+        }
         await directory.invalidate()
         return role
     }
@@ -31,11 +33,13 @@ public struct RoleService: Sendable {
     ) async throws -> UserRole {
         try Self.refuseSuperAdmin(id)
         let (name, permissions) = try Self.validateUserRole(name: name, permissions: permissions)
-        if let existing = try await stores.roles.userRole(id: id) {
+        if let existing = try await roleStore.userRole(id: id) {
             try Authority.requireMayDefine(permissions: existing.permissions, by: actor)
         }
         try Authority.requireMayDefine(permissions: permissions, by: actor)
-        let role = try await stores.roles.updateUserRole(id: id, name: name, permissions: permissions, at: clock.now())
+        let role = try await storeCall(.userRole) {
+            try await roleStore.updateUserRole(id: id, name: name, permissions: permissions, at: clock.now())
+        }
         await directory.invalidate()
         return role
     }
@@ -48,7 +52,9 @@ public struct RoleService: Sendable {
     {
         let (name, grants) = try Self.validateListRole(name: name, grants: grants)
         try Authority.requireMayDefine(grants: grants.map { ($0.key, $0.value) }, by: actor)
-        let role = try await stores.roles.createListRole(name: name, grants: grants, at: clock.now())
+        let role = try await storeCall(.listRole) {
+            try await roleStore.createListRole(name: name, grants: grants, at: clock.now())
+        }
         await directory.invalidate()
         return role
     }
@@ -59,18 +65,20 @@ public struct RoleService: Sendable {
     ) async throws -> ListRole {
         try Self.refuseSuperAdmin(id)
         let (name, grants) = try Self.validateListRole(name: name, grants: grants)
-        if let existing = try await stores.roles.listRole(id: id) {
+        if let existing = try await roleStore.listRole(id: id) {
             try Authority.requireMayDefine(grants: existing.lists.map { ($0.listID, $0.permissions) }, by: actor)
         }
         try Authority.requireMayDefine(grants: grants.map { ($0.key, $0.value) }, by: actor)
-        let role = try await stores.roles.updateListRole(id: id, name: name, grants: grants, at: clock.now())
+        let role = try await storeCall(.listRole) {
+            try await roleStore.updateListRole(id: id, name: name, grants: grants, at: clock.now())
+        }
         await directory.invalidate()
         return role
     }
 
     public func delete(_ id: RoleID) async throws {
         try Self.refuseSuperAdmin(id)
-        try await stores.roles.deleteRole(id: id)
+        try await storeCall(.role) { try await roleStore.deleteRole(id: id) }
         await directory.invalidate()
     }
 

@@ -13,7 +13,8 @@ public final class SessionService: Sendable {
     public static let invalidLogin = TidingsError(
         .unauthenticated, code: "invalid_login", message: "Invalid login or password")
 
-    private let stores: Stores
+    private let userStore: any UserStore
+    private let sessionStore: any SessionStore
     private let directory: AuthDirectory
     private let hasher: SecretHasher
     private let passwords: any PasswordHasher
@@ -21,10 +22,12 @@ public final class SessionService: Sendable {
     private let clock: WallClock
 
     public init(
-        stores: Stores, directory: AuthDirectory, hasher: SecretHasher, passwords: any PasswordHasher,
+        userStore: any UserStore, sessionStore: any SessionStore, directory: AuthDirectory, hasher: SecretHasher,
+        passwords: any PasswordHasher,
         policy: SessionPolicy, clock: WallClock
     ) {
-        self.stores = stores
+        self.userStore = userStore
+        self.sessionStore = sessionStore
         self.directory = directory
         self.hasher = hasher
         self.passwords = passwords
@@ -47,8 +50,8 @@ public final class SessionService: Sendable {
     /// user enrolled in TOTP must pass the second step first. Fails like `login`.
     public func checkPassword(username: String, password: String) async throws -> User {
         let username = username.trimmingCharacters(in: .whitespacesAndNewlines)
-        let user = try await stores.users.user(username: username)
-        let hash = try await user.asyncFlatMap { try await stores.users.passwordHash(userID: $0.id) }
+        let user = try await userStore.user(username: username)
+        let hash = try await user.asyncFlatMap { try await userStore.passwordHash(userID: $0.id) }
         let matches: Bool
         if let hash {
             matches = try await passwords.verify(password, hash: hash)
@@ -64,12 +67,12 @@ public final class SessionService: Sendable {
 
     /// Opens a session for a user already proven (after login or first-run setup).
     public func open(for user: User, clientIP: String?, userAgent: String?) async throws -> Opened {
-        try await stores.users.recordLogin(userID: user.id, at: clock.now())
+        try await userStore.recordLogin(userID: user.id, at: clock.now())
         await directory.invalidate()
         let now = clock.now()
         let sessionID = Base62.random(count: 32)
         let expiresAt = now.addingTimeInterval(policy.absoluteLifetime)
-        try await stores.sessions.createSession(
+        try await sessionStore.createSession(
             StoredSession(
                 idHash: hasher.hash(sessionID), userID: user.id, createdAt: now, lastSeenAt: now, expiresAt: expiresAt,
                 clientIP: clientIP, userAgent: userAgent.map { String($0.prefix(512)) }))
@@ -83,10 +86,10 @@ public final class SessionService: Sendable {
             throw AuthFailure.sessionInvalid
         }
         let idHash = hasher.hash(sessionID)
-        guard let session = try await stores.sessions.session(idHash: idHash) else { throw AuthFailure.sessionInvalid }
+        guard let session = try await sessionStore.session(idHash: idHash) else { throw AuthFailure.sessionInvalid }
         let now = clock.now()
         guard session.expiresAt > now, session.lastSeenAt.addingTimeInterval(policy.idleLifetime) > now else {
-            try await stores.sessions.deleteSession(idHash: idHash)
+            try await sessionStore.deleteSession(idHash: idHash)
             throw AuthFailure.sessionInvalid
         }
         let snapshot = try await directory.snapshot()
@@ -94,7 +97,7 @@ public final class SessionService: Sendable {
             let principal = snapshot.principal(for: user, credential: .session(sessionHash: idHash))
         else { throw AuthFailure.sessionInvalid }
         if now.timeIntervalSince(session.lastSeenAt) >= policy.touchInterval {
-            try await stores.sessions.touchSession(idHash: idHash, at: now)
+            try await sessionStore.touchSession(idHash: idHash, at: now)
         }
         return principal
     }
@@ -102,19 +105,19 @@ public final class SessionService: Sendable {
     /// A user's live sessions, most recently used first.
     public func sessions(of userID: UserID) async throws -> [StoredSession] {
         let now = clock.now()
-        return try await stores.sessions.sessions(userID: userID).filter {
+        return try await sessionStore.sessions(userID: userID).filter {
             $0.expiresAt > now && $0.lastSeenAt.addingTimeInterval(policy.idleLifetime) > now
         }
     }
 
     /// Ends every session of the user but the one with `keeping` (its hash).
     public func logoutOthers(of userID: UserID, keeping sessionHash: String) async throws {
-        try await stores.sessions.deleteSessions(userID: userID, keeping: sessionHash)
+        try await sessionStore.deleteSessions(userID: userID, keeping: sessionHash)
     }
 
     /// Ends one session server-side.
     public func logout(sessionHash: String) async throws {
-        try await stores.sessions.deleteSession(idHash: sessionHash)
+        try await sessionStore.deleteSession(idHash: sessionHash)
     }
 }
 

@@ -4,14 +4,19 @@ import Foundation
 /// Where listmonk widens a restricted caller's view or answers
 /// a 500, this service narrows or answers a 4xx; `docs/compatibility.md` lists each case.
 public struct SubscriberService: Sendable {
-    private let stores: Stores
+    private let listStore: any ListStore
+    private let subscriberStore: any SubscriberStore
     private let clock: WallClock
     private let optin: OptinMail
     private let outbox: any MailOutbox
 
     /// `optin` writes the double opt-in mail that `outbox` delivers.
-    public init(stores: Stores, clock: WallClock, optin: OptinMail, outbox: any MailOutbox) {
-        self.stores = stores
+    public init(
+        listStore: any ListStore, subscriberStore: any SubscriberStore, clock: WallClock, optin: OptinMail,
+        outbox: any MailOutbox
+    ) {
+        self.listStore = listStore
+        self.subscriberStore = subscriberStore
         self.clock = clock
         self.optin = optin
         self.outbox = outbox
@@ -24,7 +29,7 @@ public struct SubscriberService: Sendable {
     public func subscribers(
         _ query: SubscriberQuery, requestedLists: [ListID], for principal: Principal
     ) async throws -> Page<Subscriber> {
-        try await stores.subscribers.subscribers(try scoped(query, requestedLists: requestedLists, for: principal))
+        try await subscriberStore.subscribers(try scoped(query, requestedLists: requestedLists, for: principal))
     }
 
     /// A page too large to read at once (`per_page=all` over a million subscribers): its total,
@@ -36,8 +41,8 @@ public struct SubscriberService: Sendable {
         let query = try scoped(query, requestedLists: requestedLists, for: principal)
         var counting = query
         counting.page = Pagination(page: 1, perPage: 0)  // an empty page: only its total is read
-        let total = try await stores.subscribers.subscribers(counting).total
-        let store = stores.subscribers
+        let total = try await subscriberStore.subscribers(counting).total
+        let store = subscriberStore
         let reader = BatchReader(batchSize: batchSize, limit: query.page.perPage) { cursor, limit in
             let batch = try await store.subscribers(query, after: cursor, limit: limit)
             return (batch.subscribers, batch.next)
@@ -51,7 +56,7 @@ public struct SubscriberService: Sendable {
         _ query: SubscriberQuery, requestedLists: [ListID], for principal: Principal, batchSize: Int = 1_000
     ) throws -> BatchReader<SubscriberRow, SubscriberID> {
         let query = try scoped(query, requestedLists: requestedLists, for: principal)
-        let store = stores.subscribers
+        let store = subscriberStore
         return BatchReader(batchSize: batchSize) { last, limit in
             let rows = try await store.subscriberBatch(query, after: last, limit: limit)
             return (rows, rows.count < limit ? nil : rows.last?.id)
@@ -81,7 +86,7 @@ public struct SubscriberService: Sendable {
 
     public func subscriber(_ id: SubscriberID, for principal: Principal) async throws -> Subscriber {
         try await requireAccess(to: [id], for: principal)
-        guard let subscriber = try await stores.subscribers.subscriber(id: id) else { throw Self.notFound(id) }
+        guard let subscriber = try await subscriberStore.subscriber(id: id) else { throw Self.notFound(id) }
         return subscriber
     }
 
@@ -94,8 +99,10 @@ public struct SubscriberService: Sendable {
     ) async throws -> Subscriber {
         let draft = try input.draft(over: nil)
         let targets = try await manageable(lists, for: principal)
-        let subscriber = try await stores.subscribers.createSubscriber(
-            draft, lists: targets, status: preconfirm ? .confirmed : .unconfirmed, at: clock.now())
+        let subscriber = try await storeCall(.subscriber) {
+            try await subscriberStore.createSubscriber(
+                draft, lists: targets, status: preconfirm ? .confirmed : .unconfirmed, at: clock.now())
+        }
         // The subscriber exists whatever happens to the mail: a full queue (which the outbox
         // logs) is no reason to fail the request; `POST …/optin` sends it again.
         _ = try? queueOptin(for: subscriber)
@@ -109,7 +116,7 @@ public struct SubscriberService: Sendable {
         change: (Subscriber) throws -> SubscriberInput
     ) async throws -> Subscriber {
         try await requireAccess(to: [id], for: principal)
-        guard let current = try await stores.subscribers.subscriber(id: id) else { throw Self.notFound(id) }
+        guard let current = try await subscriberStore.subscriber(id: id) else { throw Self.notFound(id) }
         let draft = try change(current).draft(over: current)
         var replacement: SubscriptionReplacement?
         if let lists {
@@ -117,21 +124,24 @@ public struct SubscriberService: Sendable {
                 lists: try await manageable(lists, for: principal), scope: principal.lists.manageableLists,
                 status: preconfirm ? .confirmed : .unconfirmed)
         }
-        guard
-            let updated = try await stores.subscribers.updateSubscriber(
-                id: id, draft: draft, subscriptions: replacement, at: clock.now())
-        else { throw Self.notFound(id) }
-        return updated
+        do {
+            return try await storeCall(.subscriber) {
+                try await subscriberStore.updateSubscriber(
+                    id: id, draft: draft, subscriptions: replacement, at: clock.now())
+            }
+        } catch let error as TidingsError where error.kind == .notFound {
+            throw Self.notFound(id)
+        }
     }
 
     public func delete(_ ids: [SubscriberID], for principal: Principal) async throws {
         try await requireAccess(to: ids, for: principal)
-        try await stores.subscribers.deleteSubscribers(ids: ids)
+        try await subscriberStore.deleteSubscribers(ids: ids)
     }
 
     public func blocklist(_ ids: [SubscriberID], for principal: Principal) async throws {
         try await requireAccess(to: ids, for: principal)
-        try await stores.subscribers.blocklistSubscribers(ids: ids, at: clock.now())
+        try await subscriberStore.blocklistSubscribers(ids: ids, at: clock.now())
     }
 
     /// `PUT /api/subscribers/lists`: add, remove or unsubscribe `ids` on the target lists the
@@ -142,7 +152,7 @@ public struct SubscriberService: Sendable {
     ) async throws {
         try await requireAccess(to: ids, for: principal)
         let targets = try await manageable(lists, for: principal)
-        try await stores.subscribers.changeSubscriptions(
+        try await subscriberStore.changeSubscriptions(
             ids: ids, action: action, lists: targets, status: status, overwrite: true, at: clock.now())
     }
 
@@ -153,7 +163,7 @@ public struct SubscriberService: Sendable {
     @discardableResult
     public func sendOptin(_ id: SubscriberID, for principal: Principal) async throws -> Bool {
         try await requireAccess(to: [id], for: principal)
-        guard let subscriber = try await stores.subscribers.subscriber(id: id) else { throw Self.notFound(id) }
+        guard let subscriber = try await subscriberStore.subscriber(id: id) else { throw Self.notFound(id) }
         return try queueOptin(for: subscriber)
     }
 
@@ -172,7 +182,7 @@ public struct SubscriberService: Sendable {
     /// and those of its pending double opt-in lists that `listUUIDs` names (all when empty).
     /// `nil` when no subscriber has that id.
     public func pendingOptin(subscriber uuid: UUID, lists listUUIDs: [UUID]) async throws -> PendingOptin? {
-        guard let subscriber = try await stores.subscribers.subscriber(uuid: uuid) else { return nil }
+        guard let subscriber = try await subscriberStore.subscriber(uuid: uuid) else { return nil }
         let wanted = Set(listUUIDs)
         let lists = OptinMail.pending(for: subscriber).filter { wanted.isEmpty || wanted.contains($0.uuid) }
         return PendingOptin(subscriber: subscriber, lists: lists)
@@ -182,7 +192,7 @@ public struct SubscriberService: Sendable {
     /// link was already used); `nil` when no subscriber has that id.
     public func confirmOptin(subscriber uuid: UUID, lists listUUIDs: [UUID]) async throws -> PendingOptin? {
         guard let pending = try await pendingOptin(subscriber: uuid, lists: listUUIDs) else { return nil }
-        _ = try await stores.subscribers.confirmSubscriptions(
+        _ = try await subscriberStore.confirmSubscriptions(
             of: pending.subscriber.id, lists: pending.lists.map(\.id), at: clock.now())
         return pending
     }
@@ -196,7 +206,7 @@ public struct SubscriberService: Sendable {
         async throws
     {
         try await eachMatchingBatch(query, requestedLists: requestedLists, for: principal) { ids in
-            try await stores.subscribers.deleteSubscribers(ids: ids)
+            try await subscriberStore.deleteSubscribers(ids: ids)
         }
     }
 
@@ -207,7 +217,7 @@ public struct SubscriberService: Sendable {
         async throws
     {
         try await eachMatchingBatch(query, requestedLists: requestedLists, for: principal) { ids in
-            try await stores.subscribers.blocklistSubscribers(ids: ids, at: clock.now())
+            try await subscriberStore.blocklistSubscribers(ids: ids, at: clock.now())
         }
     }
 
@@ -219,7 +229,7 @@ public struct SubscriberService: Sendable {
     ) async throws {
         let targets = try await manageable(lists, for: principal)
         try await eachMatchingBatch(query, requestedLists: requestedLists, for: principal) { ids in
-            try await stores.subscribers.changeSubscriptions(
+            try await subscriberStore.changeSubscriptions(
                 ids: ids, action: action, lists: targets, status: status, overwrite: false, at: clock.now())
         }
     }
@@ -238,7 +248,7 @@ public struct SubscriberService: Sendable {
     /// act on (unknown ids pass, as in listmonk); else `Permission denied: subscriber: <id>`.
     private func requireAccess(to ids: [SubscriberID], for principal: Principal) async throws {
         guard let permitted = principal.lists.subscriberLists else { return }
-        let subscribed = try await stores.subscribers.subscribedLists(of: ids)
+        let subscribed = try await subscriberStore.subscribedLists(of: ids)
         for id in ids {
             if let lists = subscribed[id], lists.isDisjoint(with: permitted) {
                 throw TidingsError(
@@ -267,7 +277,7 @@ public struct SubscriberService: Sendable {
     /// `400 Invalid fields: lists (no list with id …)` naming every id that is not a list.
     private func requireExisting(_ lists: [ListID]) async throws {
         guard !lists.isEmpty else { return }
-        let found = Set(try await stores.lists.minimalLists(status: nil, onlyIDs: Set(lists)).map(\.id))
+        let found = Set(try await listStore.minimalLists(status: nil, onlyIDs: Set(lists)).map(\.id))
         var unknown: [ListID] = []
         for list in lists where !found.contains(list) && !unknown.contains(list) { unknown.append(list) }
         guard unknown.isEmpty else {

@@ -46,7 +46,10 @@ public struct TokenService: Sendable {
     /// The longest token name, in bytes.
     public static let maximumNameBytes = 200
 
-    private let stores: Stores
+    private let userStore: any UserStore
+    private let roleStore: any RoleStore
+    private let listStore: any ListStore
+    private let tokenStore: any TokenStore
     private let directory: AuthDirectory
     private let format: TokenFormat
     private let hasher: SecretHasher
@@ -54,10 +57,14 @@ public struct TokenService: Sendable {
     private let clock: WallClock
 
     public init(
-        stores: Stores, directory: AuthDirectory, format: TokenFormat, hasher: SecretHasher, policy: TokenPolicy,
+        userStore: any UserStore, roleStore: any RoleStore, listStore: any ListStore, tokenStore: any TokenStore,
+        directory: AuthDirectory, format: TokenFormat, hasher: SecretHasher, policy: TokenPolicy,
         clock: WallClock
     ) {
-        self.stores = stores
+        self.userStore = userStore
+        self.roleStore = roleStore
+        self.listStore = listStore
+        self.tokenStore = tokenStore
         self.directory = directory
         self.format = format
         self.hasher = hasher
@@ -67,14 +74,14 @@ public struct TokenService: Sendable {
 
     /// Creates a token for the API user `userID`. The token may not reach further than `actor`.
     public func create(for userID: UserID, _ request: Request, by actor: Principal?) async throws -> Issued {
-        guard let user = try await stores.users.user(id: userID) else { throw TidingsError.notFound("User") }
+        guard let user = try await userStore.user(id: userID) else { throw TidingsError.notFound("User") }
         guard user.type == .api else {
             throw TidingsError.badRequest(
                 "only API users hold tokens; a login user signs in with its password", code: "not_api_user")
         }
         let now = clock.now()
         let name = try validName(request.name)
-        if try await stores.tokens.tokens(userID: userID).contains(where: { $0.name == name && $0.revokedAt == nil }) {
+        if try await tokenStore.tokens(userID: userID).contains(where: { $0.name == name && $0.revokedAt == nil }) {
             throw TidingsError.conflict("this user already has a token named \"\(name)\"", field: "name")
         }
         let expiresAt = try expiry(request.expiry, now: now)
@@ -90,10 +97,10 @@ public struct TokenService: Sendable {
                 secretHash: hasher.hash(issued.token), scopes: scopes, lists: lists, allowedCIDRs: cidrs,
                 createdAt: now, createdBy: actor?.user.id, expiresAt: expiresAt)
             do {
-                try await stores.tokens.createToken(token)
+                try await tokenStore.createToken(token)
                 await directory.invalidate()
                 return Issued(token: token, secret: issued.token)
-            } catch let error as TidingsError where error.kind == .conflict {
+            } catch StoreFailure.taken {
                 continue  // a key id collision: astronomically rare, draw again
             }
         }
@@ -103,23 +110,23 @@ public struct TokenService: Sendable {
     /// A user's tokens, newest first (never with secrets).
     public func tokens(of userID: UserID, by actor: Principal?) async throws -> [APIToken] {
         try await requireMayAct(on: userID, by: actor, to: "see the tokens of")
-        return try await stores.tokens.tokens(userID: userID)
+        return try await tokenStore.tokens(userID: userID)
     }
 
     /// The authority rule for acting on `userID`'s tokens as a whole. A user may always see and
     /// revoke its own tokens: that gives it nothing it does not have.
     @discardableResult
     private func requireMayAct(on userID: UserID, by actor: Principal?, to action: String) async throws -> User {
-        guard let user = try await stores.users.user(id: userID) else { throw TidingsError.notFound("User") }
+        guard let user = try await userStore.user(id: userID) else { throw TidingsError.notFound("User") }
         if actor?.user.id != userID { try await authority.requireMayManage(user, by: actor, to: action) }
         return user
     }
 
-    private var authority: Authority { Authority(stores: stores) }
+    private var authority: Authority { Authority(roleStore: roleStore) }
 
     /// One token of a user.
     public func token(_ keyID: String, of userID: UserID) async throws -> APIToken {
-        guard let token = try await stores.tokens.token(keyID: keyID), token.userID == userID else {
+        guard let token = try await tokenStore.token(keyID: keyID), token.userID == userID else {
             throw TidingsError.notFound("Token")
         }
         return token
@@ -134,7 +141,7 @@ public struct TokenService: Sendable {
         -> Issued
     {
         let token = try await token(keyID, of: userID)
-        if let user = try await stores.users.user(id: userID) {
+        if let user = try await userStore.user(id: userID) {
             try await authority.requireMayManage(
                 user, by: actor, to: "rotate the tokens of", scopes: token.scopes, lists: token.lists)
         }
@@ -155,9 +162,7 @@ public struct TokenService: Sendable {
             secretHash: hasher.hash(issued.token), lastFour: issued.lastFour, graceUntil: now.addingTimeInterval(grace),
             expiresAt: token.expiresAt == nil
                 ? nil : now.addingTimeInterval(min(policy.defaultLifetime, policy.maximumLifetime)))
-        guard let rotated = try await stores.tokens.rotateToken(keyID: keyID, to: rotation) else {
-            throw TidingsError.notFound("Token")
-        }
+        let rotated = try await storeCall(.token) { try await tokenStore.rotateToken(keyID: keyID, to: rotation) }
         await directory.invalidate()
         return Issued(token: rotated, secret: issued.token)
     }
@@ -171,7 +176,7 @@ public struct TokenService: Sendable {
         try await requireMayAct(on: userID, by: actor, to: "revoke the tokens of")
         let token = try await token(keyID, of: userID)
         guard token.revokedAt == nil else { return token }
-        let revoked = try await stores.tokens.revokeToken(
+        let revoked = try await tokenStore.revokeToken(
             keyID: keyID, at: clock.now(), by: actor?.user.id, reason: reason)
         await directory.invalidate()
         return revoked ?? token
@@ -181,7 +186,7 @@ public struct TokenService: Sendable {
     @discardableResult
     public func revokeAll(of userID: UserID, by actor: Principal?, reason: String = "revoked") async throws -> Int {
         try await requireMayAct(on: userID, by: actor, to: "revoke the tokens of")
-        let count = try await stores.tokens.revokeTokens(
+        let count = try await tokenStore.revokeTokens(
             userID: userID, at: clock.now(), by: actor?.user.id, reason: reason)
         await directory.invalidate()
         return count
@@ -200,7 +205,7 @@ public struct TokenService: Sendable {
             entry.previousDigest.map { digest.constantTimeEquals($0) } == true
             && (entry.token.graceUntil.map { $0 > clock.now() } ?? false)
         guard current || previousInGrace else { return nil }
-        let revoked = try await stores.tokens.revokeToken(
+        let revoked = try await tokenStore.revokeToken(
             keyID: keyID, at: clock.now(), by: nil, reason: "reported leaked")
         await directory.invalidate()
         return revoked
@@ -263,7 +268,7 @@ public struct TokenService: Sendable {
         guard let ids else { return nil }
         var lists: [ListID] = []
         for id in ids where !lists.contains(ListID(id)) {
-            guard id > 0, try await stores.lists.list(id: ListID(id)) != nil else {
+            guard id > 0, try await listStore.list(id: ListID(id)) != nil else {
                 throw TidingsError.invalidField("lists", "Invalid fields: lists (no list with id \(id))")
             }
             lists.append(ListID(id))

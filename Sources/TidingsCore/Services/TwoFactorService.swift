@@ -11,7 +11,9 @@ public struct TwoFactorService: Sendable {
         public let provisioningURL: String
     }
 
-    private let stores: Stores
+    private let userStore: any UserStore
+    private let roleStore: any RoleStore
+    private let twoFactorStore: any TwoFactorStore
     private let directory: AuthDirectory
     private let passwords: any PasswordHasher
     private let box: SecretBox
@@ -19,10 +21,13 @@ public struct TwoFactorService: Sendable {
     private let clock: WallClock
 
     public init(
-        stores: Stores, directory: AuthDirectory, passwords: any PasswordHasher, box: SecretBox, issuer: String,
+        userStore: any UserStore, roleStore: any RoleStore, twoFactorStore: any TwoFactorStore,
+        directory: AuthDirectory, passwords: any PasswordHasher, box: SecretBox, issuer: String,
         clock: WallClock
     ) {
-        self.stores = stores
+        self.userStore = userStore
+        self.roleStore = roleStore
+        self.twoFactorStore = twoFactorStore
         self.directory = directory
         self.passwords = passwords
         self.box = box
@@ -56,17 +61,17 @@ public struct TwoFactorService: Sendable {
         }
         let now = clock.now()
         guard let step = TOTP.matchingStep(code, secret: key, at: now) else { throw Self.invalidCode }
-        try await stores.twoFactor.setTwoFactor(userID: user.id, sealedKey: try box.seal(key), at: now)
-        _ = try await stores.twoFactor.claimTwoFactorStep(userID: user.id, step: step)
+        try await twoFactorStore.setTwoFactor(userID: user.id, sealedKey: try box.seal(key), at: now)
+        _ = try await twoFactorStore.claimTwoFactorStep(userID: user.id, step: step)
         await directory.invalidate()
     }
 
     /// Whether `code` is the user's current code, not used before; a match uses it up.
     public func verify(_ user: User, code: String) async throws -> Bool {
-        guard let sealed = try await stores.twoFactor.sealedTwoFactorKey(userID: user.id), let key = box.open(sealed),
+        guard let sealed = try await twoFactorStore.sealedTwoFactorKey(userID: user.id), let key = box.open(sealed),
             let step = TOTP.matchingStep(code, secret: key, at: clock.now())
         else { return false }
-        return try await stores.twoFactor.claimTwoFactorStep(userID: user.id, step: step)
+        return try await twoFactorStore.claimTwoFactorStep(userID: user.id, step: step)
     }
 
     /// Turns 2FA off: the user itself must give its password; an administrator (`users:manage`,
@@ -76,17 +81,17 @@ public struct TwoFactorService: Sendable {
         // Someone else's rights first, so that a refusal tells nothing about the user's 2FA.
         if actor.user.id != user.id {
             guard actor.has(.usersManage) else { throw TidingsError.permissionDenied(Permission.usersManage.rawValue) }
-            try await Authority(stores: stores).requireMayManage(
+            try await Authority(roleStore: roleStore).requireMayManage(
                 user, by: actor, to: "turn off two-factor authentication for")
         }
         guard user.twoFactor == .totp else { throw Self.notEnabled }
         if actor.user.id == user.id {
             guard let password, !password.isEmpty else { throw TidingsError.invalidField("password") }
-            guard let hash = try await stores.users.passwordHash(userID: user.id),
+            guard let hash = try await userStore.passwordHash(userID: user.id),
                 try await passwords.verify(password, hash: hash)
             else { throw TidingsError(.forbidden, code: "invalid_password", message: "Invalid password") }
         }
-        try await stores.twoFactor.setTwoFactor(userID: user.id, sealedKey: nil, at: clock.now())
+        try await twoFactorStore.setTwoFactor(userID: user.id, sealedKey: nil, at: clock.now())
         await directory.invalidate()
     }
 

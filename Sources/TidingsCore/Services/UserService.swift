@@ -59,27 +59,32 @@ public struct UserService: Sendable {
         public let token: String?
     }
 
-    private let stores: Stores
+    private let userStore: any UserStore
+    private let roleStore: any RoleStore
+    private let sessionStore: any SessionStore
     private let directory: AuthDirectory
     private let passwords: any PasswordHasher
     private let tokens: TokenService
     private let clock: WallClock
 
     public init(
-        stores: Stores, directory: AuthDirectory, passwords: any PasswordHasher, tokens: TokenService,
+        userStore: any UserStore, roleStore: any RoleStore, sessionStore: any SessionStore, directory: AuthDirectory,
+        passwords: any PasswordHasher, tokens: TokenService,
         clock: WallClock
     ) {
-        self.stores = stores
+        self.userStore = userStore
+        self.roleStore = roleStore
+        self.sessionStore = sessionStore
         self.directory = directory
         self.passwords = passwords
         self.tokens = tokens
         self.clock = clock
     }
 
-    public func users() async throws -> [User] { try await stores.users.users() }
+    public func users() async throws -> [User] { try await userStore.users() }
 
     public func user(_ id: UserID) async throws -> User {
-        guard let user = try await stores.users.user(id: id) else { throw TidingsError.notFound("User") }
+        guard let user = try await userStore.user(id: id) else { throw TidingsError.notFound("User") }
         return user
     }
 
@@ -104,12 +109,14 @@ public struct UserService: Sendable {
             }
         }
         let name = try Self.name(request.name, defaultingTo: username)
-        let user = try await stores.users.createUser(
-            NewUser(
-                username: username, passwordLogin: passwordLogin, passwordHash: passwordHash, email: email, name: name,
-                type: request.type, status: request.status, userRoleID: request.userRoleID,
-                listRoleID: request.listRoleID),
-            at: clock.now())
+        let user = try await storeCall(.user) {
+            try await userStore.createUser(
+                NewUser(
+                    username: username, passwordLogin: passwordLogin, passwordHash: passwordHash, email: email,
+                    name: name, type: request.type, status: request.status, userRoleID: request.userRoleID,
+                    listRoleID: request.listRoleID),
+                at: clock.now())
+        }
         await directory.invalidate()
         guard user.type == .api else { return Created(user: user, token: nil) }
         let issued = try await tokens.create(for: user.id, TokenService.Request(name: "default"), by: actor)
@@ -118,7 +125,7 @@ public struct UserService: Sendable {
 
     /// Changes a user. A new password, or disabling, ends the user's sessions.
     public func update(_ id: UserID, _ request: Update, by actor: Principal?) async throws -> User {
-        guard let existing = try await stores.users.user(id: id) else { throw TidingsError.notFound("User") }
+        guard let existing = try await userStore.user(id: id) else { throw TidingsError.notFound("User") }
         try await authority.requireMayManage(existing, by: actor, to: "change")
         var changes = UserChanges()
         if let username = nonEmpty(request.username) {
@@ -138,7 +145,7 @@ public struct UserService: Sendable {
             if let password = request.password, !password.isEmpty {
                 guard Validation.isValidPassword(password) else { throw TidingsError.invalidField("password") }
                 changes.passwordHash = try await passwords.hash(password)
-            } else if wantsPasswordLogin, try await stores.users.passwordHash(userID: id) == nil {
+            } else if wantsPasswordLogin, try await userStore.passwordHash(userID: id) == nil {
                 throw TidingsError.invalidField("password")
             }
         }
@@ -157,9 +164,11 @@ public struct UserService: Sendable {
         case .set(let role): listRole = role
         }
         try await checkRoles(userRole: request.userRoleID ?? existing.userRoleID, listRole: listRole, actor: actor)
-        let user = try await stores.users.updateUser(id: id, changes: changes, at: clock.now())
+        let user = try await storeCall(.user) {
+            try await userStore.updateUser(id: id, changes: changes, at: clock.now())
+        }
         if changes.passwordHash != nil || user.status == .disabled {
-            try await stores.sessions.deleteSessions(userID: id, keeping: nil)
+            try await sessionStore.deleteSessions(userID: id, keeping: nil)
         }
         await directory.invalidate()
         return user
@@ -169,12 +178,12 @@ public struct UserService: Sendable {
     public func delete(_ ids: [UserID], by actor: Principal?) async throws {
         if actor != nil {
             for id in ids {
-                if let user = try await stores.users.user(id: id) {
+                if let user = try await userStore.user(id: id) {
                     try await authority.requireMayManage(user, by: actor, to: "delete")
                 }
             }
         }
-        try await stores.users.deleteUsers(ids: ids)
+        try await storeCall(.user) { try await userStore.deleteUsers(ids: ids) }
         await directory.invalidate()
     }
 
@@ -196,7 +205,7 @@ public struct UserService: Sendable {
                     "password", "API users have no password: create or rotate a token instead")
             }
             guard Validation.isValidPassword(password) else { throw TidingsError.invalidField("password") }
-            guard let currentPassword, let hash = try await stores.users.passwordHash(userID: user.id),
+            guard let currentPassword, let hash = try await userStore.passwordHash(userID: user.id),
                 try await passwords.verify(currentPassword, hash: hash)
             else {
                 throw TidingsError.invalidField(
@@ -205,9 +214,11 @@ public struct UserService: Sendable {
             changes.passwordHash = try await passwords.hash(password)
             changes.passwordLogin = true
         }
-        let updated = try await stores.users.updateUser(id: user.id, changes: changes, at: clock.now())
+        let updated = try await storeCall(.user) {
+            try await userStore.updateUser(id: user.id, changes: changes, at: clock.now())
+        }
         if changes.passwordHash != nil {
-            try await stores.sessions.deleteSessions(userID: user.id, keeping: keepingSession)
+            try await sessionStore.deleteSessions(userID: user.id, keeping: keepingSession)
         }
         await directory.invalidate()
         return updated
@@ -220,16 +231,16 @@ public struct UserService: Sendable {
     )
         async throws
     {
-        guard try await stores.roles.userRole(id: userRole) != nil else {
+        guard try await roleStore.userRole(id: userRole) != nil else {
             throw TidingsError.invalidField("user_role_id", "Invalid fields: user_role_id (no such user role)")
         }
-        if let listRole, try await stores.roles.listRole(id: listRole) == nil {
+        if let listRole, try await roleStore.listRole(id: listRole) == nil {
             throw TidingsError.invalidField("list_role_id", "Invalid fields: list_role_id (no such list role)")
         }
         try await authority.requireMayGrant(userRole: userRole, listRole: listRole, by: actor)
     }
 
-    private var authority: Authority { Authority(stores: stores) }
+    private var authority: Authority { Authority(roleStore: roleStore) }
 
     private static func name(_ name: String?, defaultingTo fallback: String) throws -> String {
         let trimmed = (name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)

@@ -10,15 +10,14 @@ public protocol UserStore: Sendable {
     func user(username: String) async throws -> User?
     /// The stored password hash of a login user, or `nil` when it has none.
     func passwordHash(userID: UserID) async throws -> String?
-    /// Inserts a user. Throws `TidingsError` `conflict` when the username or e-mail is taken and
-    /// `invalid_fields` when a role id does not name a role of the right type.
+    /// Inserts a user. Throws `StoreFailure.taken` when the username or e-mail is taken.
     func createUser(_ user: NewUser, at: Date) async throws -> User
-    /// Applies `changes`. Throws `needs_super_admin` (and changes nothing) when afterwards no
-    /// enabled login user would hold the Super Admin role, `not_found` for an unknown id, and
-    /// `conflict` for a taken username or e-mail.
+    /// Applies `changes`. Throws `StoreFailure.noSuperAdminLeft` (and changes nothing) when
+    /// afterwards no enabled login user would hold the Super Admin role, `notFound` for an unknown
+    /// id, and `taken` for a taken username or e-mail.
     func updateUser(id: UserID, changes: UserChanges, at: Date) async throws -> User
-    /// Deletes users. Throws `needs_super_admin` (and deletes nothing) when none of them exists
-    /// or when afterwards no enabled login user would hold the Super Admin role.
+    /// Deletes users. Throws `StoreFailure.noSuperAdminLeft` (and deletes nothing) when none of
+    /// them exists or when afterwards no enabled login user would hold the Super Admin role.
     func deleteUsers(ids: [UserID]) async throws
     /// Records a successful interactive login.
     func recordLogin(userID: UserID, at: Date) async throws
@@ -34,19 +33,21 @@ public protocol RoleStore: Sendable {
     func listRoles() async throws -> [ListRole]
     func userRole(id: RoleID) async throws -> UserRole?
     func listRole(id: RoleID) async throws -> ListRole?
-    /// Throws `conflict` when a user role of that name exists.
+    /// Throws `StoreFailure.taken` when a user role of that name exists.
     func createUserRole(name: String, permissions: [Permission], at: Date) async throws -> UserRole
-    /// Throws `not_found` unless `id` is a user role, `conflict` on a taken name.
+    /// Throws `StoreFailure.notFound` unless `id` is a user role, `taken` on a taken name.
     func updateUserRole(id: RoleID, name: String, permissions: [Permission], at: Date) async throws -> UserRole
-    /// Throws `conflict` on a taken name and `invalid_fields` for an unknown list; nothing is left
+    /// Throws `StoreFailure.taken` on a taken name and `missingReference` for an unknown list;
+    /// nothing is left
     /// behind on failure.
     func createListRole(name: String, grants: [ListID: [ListPermission]], at: Date) async throws -> ListRole
-    /// Replaces the name and every grant. Throws `not_found` unless `id` is a list role.
+    /// Replaces the name and every grant. Throws `StoreFailure.notFound` unless `id` is a list
+    /// role.
     func updateListRole(
         id: RoleID, name: String, grants: [ListID: [ListPermission]], at: Date
     ) async throws
         -> ListRole
-    /// Deletes a role of either kind. Throws `role_in_use` (a conflict) when a user holds it.
+    /// Deletes a role of either kind. Throws `StoreFailure.inUse` when a user holds it.
     /// Deleting an unknown id is not an error.
     func deleteRole(id: RoleID) async throws
     /// Creates role 1, the Super Admin, unless it exists.
@@ -61,8 +62,8 @@ public protocol ListStore: Sendable {
     func minimalLists(status: ListStatus?, onlyIDs: Set<ListID>?) async throws -> [MailingList]
     func list(id: ListID) async throws -> MailingList?
     func createList(_ draft: ListDraft, at: Date) async throws -> MailingList
-    /// Writes `draft` over the list; `nil` when there is no such list.
-    func updateList(id: ListID, draft: ListDraft, at: Date) async throws -> MailingList?
+    /// Writes `draft` over the list. Throws `StoreFailure.notFound` when there is no such list.
+    func updateList(id: ListID, draft: ListDraft, at: Date) async throws -> MailingList
     /// Deletes lists (and their subscriptions and list-role grants). Unknown ids are ignored.
     func deleteLists(ids: [ListID]) async throws
     /// Ids of lists whose name contains `search` (case-insensitively), within `onlyIDs` if given.
@@ -71,7 +72,7 @@ public protocol ListStore: Sendable {
 
 /// Persistence of API tokens. Every method is atomic.
 public protocol TokenStore: Sendable {
-    /// Inserts a token. Throws `conflict` when its key id exists.
+    /// Inserts a token. Throws `StoreFailure.taken` when its key id exists.
     func createToken(_ token: APIToken) async throws
     /// A user's tokens, newest first.
     func tokens(userID: UserID) async throws -> [APIToken]
@@ -80,8 +81,9 @@ public protocol TokenStore: Sendable {
     /// The token with this key id, or `nil`.
     func token(keyID: String) async throws -> APIToken?
     /// Replaces an unrevoked token's secret, keeping the old hash as the previous one until
-    /// `graceUntil`. Returns the updated token, or `nil` when none unrevoked has this key id.
-    func rotateToken(keyID: String, to rotation: TokenRotation) async throws -> APIToken?
+    /// `graceUntil`. Returns the updated token; throws `StoreFailure.notFound` when none
+    /// unrevoked has this key id.
+    func rotateToken(keyID: String, to rotation: TokenRotation) async throws -> APIToken
     /// Marks one token revoked. Returns it, or `nil` when none unrevoked has this key id.
     func revokeToken(keyID: String, at: Date, by: UserID?, reason: String) async throws -> APIToken?
     /// Marks every unrevoked token of a user revoked; returns how many.

@@ -21,16 +21,16 @@ public protocol SubscriberStore: Sendable {
         _ query: SubscriberQuery, after cursor: SubscriberCursor?, limit: Int
     ) async throws -> (subscribers: [Subscriber], next: SubscriberCursor?)
     /// Inserts a subscriber on `lists` (ids of lists that do not exist are ignored), each
-    /// subscription with `status`. Throws `conflict` when the e-mail address is taken.
+    /// subscription with `status`. Throws `StoreFailure.taken` when the e-mail address is taken.
     func createSubscriber(
         _ draft: SubscriberDraft, lists: [ListID], status: SubscriptionStatus, at: Date
     ) async throws -> Subscriber
     /// Writes `draft` over a subscriber and, when given, replaces its subscriptions as
-    /// `SubscriptionReplacement` describes. `nil` when there is no such subscriber; throws
-    /// `conflict` when the e-mail address belongs to another.
+    /// `SubscriptionReplacement` describes. Throws `StoreFailure.notFound` when there is no such
+    /// subscriber and `taken` when the e-mail address belongs to another.
     func updateSubscriber(
         id: SubscriberID, draft: SubscriberDraft, subscriptions: SubscriptionReplacement?, at: Date
-    ) async throws -> Subscriber?
+    ) async throws -> Subscriber
     /// Deletes subscribers (and their subscriptions). Unknown ids are ignored.
     func deleteSubscribers(ids: [SubscriberID]) async throws
     /// Blocklists subscribers and unsubscribes them from every list. Unknown ids are ignored.

@@ -1,9 +1,11 @@
 import Foundation
 import Logging
 import TidingsCore
+import TidingsMail
 import TidingsStore
 
-/// Every service of a running Tidings, wired once by `buildApplication` (and by the CLI).
+/// Every service of a running Tidings. `init` is the one place they are wired: the server
+/// (`buildApplication`), the CLI and the tests (`withServices`) all go through it.
 public final class AppServices: Sendable {
     public let configuration: TidingsConfiguration
     public let engine: any DatabaseEngine
@@ -53,11 +55,10 @@ public final class AppServices: Sendable {
             waiting: configuration.passwordCheckWaiting,
             typical: BcryptPasswordHasher.timeOfOneHash(cost: configuration.bcryptCost))
         let passwords = BcryptPasswordHasher(cost: configuration.bcryptCost, pool: passwordChecks)
-        let changes = (engine as? PostgresEngine).map {
-            PostgresAuthChannel(engine: $0, logger: Logger(label: "tidings.auth"))
-        }
+        let changes = engine.authChangeChannel(logger: Logger(label: "tidings.auth"))
         authChanges = changes
-        let directory = AuthDirectory(stores: stores, changes: changes)
+        let directory = AuthDirectory(
+            userStore: stores.users, roleStore: stores.roles, tokenStore: stores.tokens, changes: changes)
         self.directory = directory
         let format = try TokenFormat(prefix: configuration.tokenPrefix)
         tokenFormat = format
@@ -77,26 +78,29 @@ public final class AppServices: Sendable {
             clock: clock, policy: configuration.tokenPolicy, usage: usage,
             throttle: throttle)
         sessions = SessionService(
-            stores: stores, directory: directory, hasher: hasher, passwords: passwords,
+            userStore: stores.users, sessionStore: stores.sessions, directory: directory, hasher: hasher,
+            passwords: passwords,
             policy: SessionPolicy(
                 absoluteLifetime: configuration.sessionAbsoluteLifetime, idleLifetime: configuration.sessionIdleLifetime
             ),
             clock: clock)
         let tokens = TokenService(
-            stores: stores, directory: directory, format: format, hasher: hasher, policy: configuration.tokenPolicy,
+            userStore: stores.users, roleStore: stores.roles, listStore: stores.lists, tokenStore: stores.tokens,
+            directory: directory, format: format, hasher: hasher, policy: configuration.tokenPolicy,
             clock: clock)
         self.tokens = tokens
         let users = UserService(
-            stores: stores, directory: directory, passwords: passwords, tokens: tokens, clock: clock)
+            userStore: stores.users, roleStore: stores.roles, sessionStore: stores.sessions, directory: directory,
+            passwords: passwords, tokens: tokens, clock: clock)
         self.users = users
-        roles = RoleService(stores: stores, directory: directory, clock: clock)
-        lists = ListService(stores: stores, directory: directory, clock: clock)
+        roles = RoleService(roleStore: stores.roles, directory: directory, clock: clock)
+        lists = ListService(listStore: stores.lists, directory: directory, clock: clock)
         let mailQueue = MailQueue(
             sender: configuration.smtp.map { SMTPClient(settings: $0, clock: clock) },
             logger: Logger(label: "tidings.mail"))
         self.mailQueue = mailQueue
         subscribers = SubscriberService(
-            stores: stores, clock: clock,
+            listStore: stores.lists, subscriberStore: stores.subscribers, clock: clock,
             optin: OptinMail(rootURL: configuration.rootURL, fromAddress: configuration.effectiveFromEmail),
             outbox: mailQueue)
         importer = SubscriberImporter(
@@ -104,9 +108,28 @@ public final class AppServices: Sendable {
             journal: ImportJournal(
                 directory: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("imports")))
         twoFactor = TwoFactorService(
-            stores: stores, directory: directory, passwords: passwords, box: SecretBox(serverKey: key, purpose: "totp"),
+            userStore: stores.users, roleStore: stores.roles, twoFactorStore: stores.twoFactor, directory: directory,
+            passwords: passwords, box: SecretBox(serverKey: key, purpose: "totp"),
             issuer: "Tidings", clock: clock)
         pendingLogins = SecretBox(serverKey: key, purpose: "pending login")
-        setup = FirstRunSetup(stores: stores, users: users, clock: clock)
+        setup = FirstRunSetup(userStore: stores.users, roleStore: stores.roles, users: users, clock: clock)
+    }
+}
+
+extension AppServices {
+    /// Runs `body` with the services of the configured database, migrated first, and closes the
+    /// database afterwards, once the audit events `body` queued are written (the CLI, tests and
+    /// benchmarks; the server runs its database as an application service instead).
+    public static func withServices<T: Sendable>(
+        _ configuration: TidingsConfiguration, logger: Logger, clock: WallClock = .system,
+        _ body: @Sendable (AppServices) async throws -> T
+    ) async throws -> T {
+        try await Database.withEngine(configuration, logger: logger) { engine in
+            try await Database.migrate(engine, clock: clock)
+            let services = try AppServices(configuration: configuration, engine: engine, clock: clock)
+            let result = try await body(services)
+            await services.audit.flush()
+            return result
+        }
     }
 }

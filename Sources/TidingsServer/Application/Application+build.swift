@@ -4,61 +4,54 @@ import ServiceLifecycle
 import TidingsCore
 import TidingsStore
 
-/// The composition root: configuration → database → services → router → application.
-/// `tidings serve` and the HTTP tests both call this.
+/// The composition root for `tidings serve`: configuration → database → services → router →
+/// application. The CLI and the tests build the same `AppServices` and, where they serve HTTP,
+/// the same application through `buildApplication(services:logger:database:)`.
 public func buildApplication(
     configuration: TidingsConfiguration, logger: Logger, clock: WallClock = .system
 ) async throws -> some ApplicationProtocol {
+    // The schema first, on an engine of its own that closes again: no service of the
+    // application starts on a database older than this code.
     try await Database.withEngine(configuration, logger: logger) { engine in
-        try await prepare(engine, configuration: configuration, logger: logger, clock: clock)
+        let applied = try await Database.migrate(engine, clock: clock)
+        if !applied.isEmpty { logger.notice("database schema migrated", metadata: ["versions": "\(applied)"]) }
     }
     let engine = try await Database.open(configuration, logger: logger)
-    var lifecycle: [any Service] = [DatabaseShutdownService(engine: engine)]
-    if let postgres = engine as? PostgresEngine { lifecycle.append(postgres) }
     let services = try AppServices(configuration: configuration, engine: engine, clock: clock)
-    var app = buildApplication(services: services, logger: logger)
-    for service in lifecycle { app.addServices(service) }
-    return app
+    return buildApplication(services: services, logger: logger, database: DatabaseService(engine: engine))
 }
 
-/// The application over services whose database the caller owns (tests; `buildApplication`).
-public func buildApplication(services: AppServices, logger: Logger) -> Application<RouterResponder<AppRequestContext>> {
+/// The application over `services`. `database`, when given, runs the engine and closes it after
+/// every other service has stopped; without it the caller owns the database (tests).
+public func buildApplication(
+    services: AppServices, logger: Logger, database: DatabaseService? = nil
+) -> Application<RouterResponder<AppRequestContext>> {
     let configuration = services.configuration
     let router = buildRouter(services: services)
+    // Services stop in the reverse order of this list, so the database, first, closes last:
+    // the audit log's final flush and the mail queue's last attempts still reach it.
+    let lifecycle: [any Service] =
+        [database].compactMap { $0 } + [
+            SessionSweeper(services: services, interval: .seconds(3_600), logger: logger),
+            AuditFlushService(audit: services.audit, interval: .seconds(1)),
+            services.mailQueue,
+            AuthChangeService(
+                services: services, channel: services.authChanges, reloadInterval: .seconds(5), logger: logger),
+        ]
     var app = Application(
         router: router,
         server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        services: lifecycle,
         onServerRunning: { _ in
             logger.notice(
                 "Tidings is listening on http://\(configuration.httpAddress) (root URL \(configuration.rootURL))")
         },
         logger: logger)
-    app.addServices(StartupService(services: services, logger: logger))
-    app.addServices(SessionSweeper(services: services, interval: .seconds(3_600), logger: logger))
-    app.addServices(AuditFlushService(audit: services.audit, interval: .seconds(1)))
-    app.addServices(services.mailQueue)
-    app.addServices(
-        AuthChangeService(
-            services: services, channel: services.authChanges, reloadInterval: .seconds(5), logger: logger))
+    // While the services run and before the server listens: no request meets a half-prepared
+    // instance.
+    app.beforeServerStarts { try await StartupWork(services: services, logger: logger).run() }
     return app
-}
-
-/// Before serving: migrate the schema and create the configured Super Admin, so that no request
-/// ever meets a half-installed database.
-func prepare(
-    _ engine: any DatabaseEngine, configuration: TidingsConfiguration, logger: Logger, clock: WallClock
-)
-    async throws
-{
-    let applied = try await Database.migrate(engine, clock: clock)
-    if !applied.isEmpty { logger.notice("database schema migrated", metadata: ["versions": "\(applied)"]) }
-    if let username = configuration.adminUser, let password = configuration.adminPassword {
-        let services = try AppServices(configuration: configuration, engine: engine, clock: clock)
-        if let user = try await services.setup.ensureAdmin(username: username, password: password) {
-            logger.notice("created the Super Admin login user", metadata: ["username": "\(user.username)"])
-        }
-    }
 }
 
 /// Every route of the application.

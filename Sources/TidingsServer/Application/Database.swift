@@ -33,39 +33,12 @@ public enum Database {
         _ configuration: TidingsConfiguration, logger: Logger, _ body: @Sendable (any DatabaseEngine) async throws -> T
     ) async throws -> T {
         let engine = try await open(configuration, logger: logger)
-        if let postgres = engine as? PostgresEngine {
-            return try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await postgres.run() }
-                defer { group.cancelAll() }
-                return try await body(engine)
-            }
-        }
-        do {
-            let result = try await body(engine)
-            await engine.shutdown()
-            return result
-        } catch {
-            await engine.shutdown()
-            throw error
-        }
+        return try await engine.whileRunning { try await body(engine) }
     }
 
     /// Creates or upgrades the schema and the Super Admin role; returns the versions applied.
     @discardableResult
     public static func migrate(_ engine: any DatabaseEngine, clock: WallClock = .system) async throws -> [Int] {
-        // Two processes starting on one new SQLite file can meet SQLITE_BUSY outside the busy
-        // timeout (while one converts the file to WAL); the migration is idempotent, so retry.
-        var attempt = 0
-        while true {
-            do {
-                let applied = try await Migrator(engine: engine).migrate(at: clock.now())
-                try await SQLStore(engine: engine).ensureSuperAdminRole(at: clock.now())
-                if let postgres = engine as? PostgresEngine { await postgres.provisionQueryRole() }
-                return applied
-            } catch  where engine.flavor == .sqlite && attempt < 5 && "\(error)".contains("busy") {
-                attempt += 1
-                try await Task.sleep(for: .milliseconds(200 * attempt))
-            }
-        }
+        try await Schema.migrate(engine, clock: clock)
     }
 }

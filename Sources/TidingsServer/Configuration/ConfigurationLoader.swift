@@ -1,6 +1,7 @@
 import Foundation
 import TOMLKit
 import TidingsCore
+import TidingsMail
 
 /// Reads configuration: built-in defaults, then the TOML file (if any), then `TIDINGS_*`
 /// environment variables. Every secret can also come from a file named by `<NAME>_FILE`.

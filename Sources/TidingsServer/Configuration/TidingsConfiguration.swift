@@ -1,5 +1,6 @@
 import Foundation
 import TidingsCore
+import TidingsMail
 
 /// Everything Tidings needs to start. Built by `ConfigurationLoader` from defaults, a TOML file
 /// and `TIDINGS_*` environment variables, in that order of precedence (later wins).

@@ -1,4 +1,6 @@
+import Logging
 import SQLKit
+import TidingsCore
 
 /// The SQL dialects Tidings speaks. Migrations exist once per dialect; queries are shared.
 public enum SQLFlavor: String, Sendable {
@@ -23,6 +25,29 @@ public protocol DatabaseEngine: Sendable {
     /// Where callers' SQL filter expressions run (docs/segmentation.md); `nil` when this engine
     /// has none yet.
     var querySandbox: (any QuerySandbox)? { get }
+    /// Runs the engine's background work (PostgreSQL's connection pools) until the task is
+    /// cancelled; queries work only while it runs. Returns at once when there is none (SQLite).
+    func run() async throws
+    /// Work after every migration that is not schema: PostgreSQL creates or updates the query
+    /// sandbox's role. Never throws: what fails is logged and leaves SQL expressions refused.
+    func afterMigration() async
+    /// How this process hears of credential changes made by other instances on the same
+    /// database, or `nil` when no other instance can share it (SQLite).
+    func authChangeChannel(logger: Logger) -> (any AuthChangeChannel)?
+}
+
+extension DatabaseEngine {
+    /// Runs `body` while the engine runs, then closes the engine (the CLI and tests; the server
+    /// runs engines as an application service instead).
+    public func whileRunning<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        let result: Result<T, any Error> = await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await self.run() }
+            defer { group.cancelAll() }
+            do { return .success(try await body()) } catch { return .failure(error) }
+        }
+        await shutdown()
+        return try result.get()
+    }
 }
 
 extension SQLDatabase {

@@ -12,7 +12,7 @@ public struct PostgresAuthChannel: AuthChangeChannel {
     private let instance = UUID().uuidString
     private let logger: Logger
 
-    public init(engine: PostgresEngine, logger: Logger) {
+    init(engine: PostgresEngine, logger: Logger) {
         self.client = engine.client
         self.logger = logger
     }

@@ -3,11 +3,11 @@ import Logging
 import PostgresKit
 import PostgresNIO
 import SQLKit
-import ServiceLifecycle
+import TidingsCore
 
 /// PostgreSQL through `PostgresClient`. The client must be running (`run()`), which the server
-/// does by adding the engine to its services.
-public final class PostgresEngine: DatabaseEngine, Service {
+/// does in its database service.
+public final class PostgresEngine: DatabaseEngine {
     public let flavor = SQLFlavor.postgres
     public let client: PostgresClient
     private let logger: Logger
@@ -35,7 +35,13 @@ public final class PostgresEngine: DatabaseEngine, Service {
     /// Creates or updates the query sandbox's role, when Tidings manages it. A login without the
     /// right to create roles cannot: that is logged, and SQL expressions answer 503 until an
     /// operator creates the role or sets TIDINGS_QUERY_DATABASE_URL.
-    public func provisionQueryRole() async {
+    public func afterMigration() async { await provisionQueryRole() }
+
+    public func authChangeChannel(logger: Logger) -> (any AuthChangeChannel)? {
+        PostgresAuthChannel(engine: self, logger: logger)
+    }
+
+    func provisionQueryRole() async {
         guard let queryRole, let database else { return }
         do {
             try await client.withConnection { connection in

@@ -5,6 +5,7 @@ import NIOPosix
 import SQLKit
 import SQLiteKit
 import Synchronization
+import TidingsCore
 
 /// SQLite in WAL mode: one writer connection behind an `AsyncMutex` and a few reader
 /// connections used in turn. Foreign keys are on and every connection waits up to
@@ -182,6 +183,21 @@ public final class SQLiteEngine: DatabaseEngine {
             return false
         }
     }
+
+    /// Whether `error` is SQLite's "database is busy" (another connection holds the lock).
+    static func isBusy(_ error: any Error) -> Bool {
+        guard let error = error as? SQLiteError else { return false }
+        return error.reason == .busy || error.reason == .busyTimeout || error.reason == .busyInRecovery
+            || error.reason == .busyInSnapshot
+    }
+
+    /// Nothing runs in the background but the checkpointer, which `open` starts.
+    public func run() async throws {}
+
+    public func afterMigration() async {}
+
+    /// One SQLite file is one process's: there is nobody to hear from.
+    public func authChangeChannel(logger: Logger) -> (any AuthChangeChannel)? { nil }
 
     public func shutdown() async {
         let task = checkpoints.withLock { $0.take() }

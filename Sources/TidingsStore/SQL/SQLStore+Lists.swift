@@ -140,13 +140,13 @@ extension SQLStore: ListStore {
                 """
             ).first()
             guard let row, let list = try await Self.list(id: ListID(try row.int("id")), in: database) else {
-                throw TidingsError.notFound("List")
+                throw StoreFailure.notFound
             }
             return list
         }
     }
 
-    public func updateList(id: ListID, draft: ListDraft, at now: Date) async throws -> MailingList? {
+    public func updateList(id: ListID, draft: ListDraft, at now: Date) async throws -> MailingList {
         try await engine.write { database in
             let updated = try await database.raw(
                 """
@@ -157,8 +157,10 @@ extension SQLStore: ListStore {
                 WHERE id = \(bind: id.rawValue) RETURNING id
                 """
             ).first()
-            guard updated != nil else { return nil }
-            return try await Self.list(id: id, in: database)
+            guard updated != nil, let list = try await Self.list(id: id, in: database) else {
+                throw StoreFailure.notFound
+            }
+            return list
         }
     }
 

@@ -75,7 +75,7 @@ extension SQLStore: RoleStore {
                 RETURNING id, name, permissions, created_at, updated_at
                 """
             ).first()
-            guard let row else { throw TidingsError.notFound("Role") }
+            guard let row else { throw StoreFailure.notFound }
             return try Self.userRole(from: row)
         }
     }
@@ -95,7 +95,7 @@ extension SQLStore: RoleStore {
                 RETURNING id, name, permissions, created_at, updated_at
                 """
             ).first()
-            guard let row else { throw TidingsError.notFound("User role") }
+            guard let row else { throw StoreFailure.notFound }
             return try Self.userRole(from: row)
         }
     }
@@ -110,11 +110,11 @@ extension SQLStore: RoleStore {
                 VALUES ('list', \(bind: name), '[]', \(bind: now), \(bind: now)) RETURNING id
                 """
             ).first()
-            guard let row else { throw TidingsError.notFound("List role") }
+            guard let row else { throw StoreFailure.notFound }
             let id = RoleID(try row.int("id"))
             try await Self.writeGrants(grants, role: id, in: database)
             guard let role = try await Self.listRoles(in: database, id: id).first else {
-                throw TidingsError.notFound("List role")
+                throw StoreFailure.notFound
             }
             return role
         }
@@ -133,11 +133,11 @@ extension SQLStore: RoleStore {
                 WHERE id = \(bind: id.rawValue) AND type = 'list' RETURNING id
                 """
             ).first()
-            guard updated != nil else { throw TidingsError.notFound("List role") }
+            guard updated != nil else { throw StoreFailure.notFound }
             try await database.raw("DELETE FROM list_role_grants WHERE role_id = \(bind: id.rawValue)").run()
             try await Self.writeGrants(grants, role: id, in: database)
             guard let role = try await Self.listRoles(in: database, id: id).first else {
-                throw TidingsError.notFound("List role")
+                throw StoreFailure.notFound
             }
             return role
         }
@@ -152,11 +152,7 @@ extension SQLStore: RoleStore {
                     """
                 ).first()?.int("n") ?? 0
             guard holders == 0 else {
-                throw TidingsError(
-                    .conflict, code: "role_in_use",
-                    message:
-                        "Cannot delete role that is in use: \(holders) user(s) hold it. Give them another role first.",
-                    details: ["users": String(holders)])
+                throw StoreFailure.inUse(holders: holders)
             }
             try await database.raw("DELETE FROM roles WHERE id = \(bind: id.rawValue)").run()
         }
@@ -190,7 +186,7 @@ extension SQLStore: RoleStore {
             let exists = try await database.raw("SELECT 1 AS found FROM lists WHERE id = \(bind: list.rawValue)")
                 .first()
             guard exists != nil else {
-                throw TidingsError.invalidField("lists", "Invalid fields: lists (list \(list) does not exist)")
+                throw StoreFailure.missingReference(field: "lists", id: list.rawValue)
             }
             try await database.raw(
                 """
@@ -211,6 +207,6 @@ extension SQLStore: RoleStore {
             SELECT 1 AS found FROM roles WHERE type = \(bind: type) AND name = \(bind: name) AND id <> \(bind: id?.rawValue ?? 0)
             """
         ).first()
-        if taken != nil { throw TidingsError.conflict("a role named \"\(name)\" exists", field: "name") }
+        if taken != nil { throw StoreFailure.taken(field: "name", value: name) }
     }
 }

@@ -249,7 +249,7 @@ extension SQLStore: SubscriberStore {
             try await insertSubscriptions(
                 subscribers: [id], lists: lists, status: effective, at: now, in: database)
             guard let subscriber = try await subscriber(id: id, in: database) else {
-                throw TidingsError.notFound("Subscriber")
+                throw StoreFailure.notFound
             }
             return subscriber
         }
@@ -257,7 +257,7 @@ extension SQLStore: SubscriberStore {
 
     public func updateSubscriber(
         id: SubscriberID, draft: SubscriberDraft, subscriptions: SubscriptionReplacement?, at now: Date
-    ) async throws -> Subscriber? {
+    ) async throws -> Subscriber {
         try await writeRefusingTakenEmail { database in
             try await refuseTaken(email: draft.email, except: id, in: database)
             let updated = try await database.raw(
@@ -268,14 +268,15 @@ extension SQLStore: SubscriberStore {
                 WHERE id = \(bind: id.rawValue) RETURNING id
                 """
             ).first()
-            guard updated != nil else { return nil }
+            guard updated != nil else { throw StoreFailure.notFound }
             if let subscriptions {
                 try await replaceSubscriptions(of: id, with: subscriptions, at: now, in: database)
             }
             if draft.status == .blocklisted {
                 try await unsubscribeEverywhere([id], at: now, in: database)
             }
-            return try await subscriber(id: id, in: database)
+            guard let subscriber = try await subscriber(id: id, in: database) else { throw StoreFailure.notFound }
+            return subscriber
         }
     }
 
@@ -424,16 +425,14 @@ extension SQLStore: SubscriberStore {
         do {
             return try await engine.write(body)
         } catch let error where ConstraintViolation.isUnique(error) {
-            throw Self.emailTaken
+            throw StoreFailure.taken(field: "email", value: "")
         }
     }
-
-    private static let emailTaken = TidingsError.conflict("E-mail already exists.", field: "email")
 
     private func refuseTaken(email: String, except id: SubscriberID?, in database: any SQLDatabase) async throws {
         let taken = try await database.raw(
             "SELECT 1 AS taken FROM subscribers WHERE email = \(bind: email) AND id <> \(bind: id?.rawValue ?? 0)"
         ).first()
-        if taken != nil { throw Self.emailTaken }
+        if taken != nil { throw StoreFailure.taken(field: "email", value: email) }
     }
 }

@@ -48,7 +48,7 @@ extension SQLStore: TokenStore {
                 ).run()
             }
         } catch  where ConstraintViolation.isUnique(error) {
-            throw TidingsError.conflict("a token with this key id exists")
+            throw StoreFailure.taken(field: "key_id", value: token.keyID)
         }
     }
 
@@ -81,7 +81,7 @@ extension SQLStore: TokenStore {
             .first().map(token(from:))
     }
 
-    public func rotateToken(keyID: String, to rotation: TokenRotation) async throws -> APIToken? {
+    public func rotateToken(keyID: String, to rotation: TokenRotation) async throws -> APIToken {
         try await engine.write { database in
             try await database.raw(
                 """
@@ -91,7 +91,10 @@ extension SQLStore: TokenStore {
                 WHERE key_id = \(bind: keyID) AND revoked_at IS NULL
                 """
             ).run()
-            return try await Self.token(keyID: keyID, in: database).flatMap { $0.revokedAt == nil ? $0 : nil }
+            guard let token = try await Self.token(keyID: keyID, in: database), token.revokedAt == nil else {
+                throw StoreFailure.notFound
+            }
+            return token
         }
     }
 

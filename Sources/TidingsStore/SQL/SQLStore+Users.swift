@@ -64,7 +64,7 @@ extension SQLStore: UserStore {
                 RETURNING \(unsafeRaw: Self.userColumns)
                 """
             ).first()
-            guard let row else { throw TidingsError.notFound("User") }
+            guard let row else { throw StoreFailure.notFound }
             return try Self.user(from: row)
         }
     }
@@ -89,9 +89,9 @@ extension SQLStore: UserStore {
                 let row = try await database.raw(
                     "SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE id = \(bind: id.rawValue)"
                 ).first()
-            else { throw TidingsError.notFound("User") }
+            else { throw StoreFailure.notFound }
             if adminsBefore > 0, try await Self.enabledSuperAdmins(in: database) == 0 {
-                throw TidingsError.needsSuperAdmin
+                throw StoreFailure.noSuperAdminLeft
             }
             return try Self.user(from: row)
         }
@@ -103,7 +103,7 @@ extension SQLStore: UserStore {
             let adminsBefore = try await Self.enabledSuperAdmins(in: database)
             try await database.delete(from: "users").where("id", .in, ids.map(\.rawValue)).run()
             if adminsBefore > 0, try await Self.enabledSuperAdmins(in: database) == 0 {
-                throw TidingsError.needsSuperAdmin
+                throw StoreFailure.noSuperAdminLeft
             }
         }
     }
@@ -142,14 +142,14 @@ extension SQLStore: UserStore {
                 "SELECT 1 AS taken FROM users WHERE username = \(bind: username) AND id <> \(bind: other)"
             ).first() != nil
         {
-            throw TidingsError.conflict("the username \"\(username)\" is taken", field: "username")
+            throw StoreFailure.taken(field: "username", value: username)
         }
         if let email,
             try await database.raw(
                 "SELECT 1 AS taken FROM users WHERE email = \(bind: email) AND id <> \(bind: other)"
             ).first() != nil
         {
-            throw TidingsError.conflict("the e-mail address is taken by another user", field: "email")
+            throw StoreFailure.taken(field: "email", value: email)
         }
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
+import PostgresNIO
 import SQLKit
+import SQLiteNIO
 import TidingsCore
 
 /// The one SQL implementation of the store protocols, on SQLite and PostgreSQL alike.
@@ -41,16 +43,24 @@ enum JSONColumn {
     }
 }
 
-/// Recognises constraint violations from either driver without depending on their error types.
+/// Recognises constraint violations by the drivers' codes: SQLite's extended result code and
+/// PostgreSQL's SQLSTATE, never by an error's text.
 enum ConstraintViolation {
     static func isUnique(_ error: any Error) -> Bool {
-        let text = String(reflecting: error)
-        return text.contains("UNIQUE constraint failed") || text.contains("23505")
+        if let error = error as? SQLiteError {
+            return error.reason == .constraintUniqueFailed || error.reason == .constraintPrimaryKeyFailed
+        }
+        return sqlState(of: error) == "23505"
     }
 
     static func isForeignKey(_ error: any Error) -> Bool {
-        let text = String(reflecting: error)
-        return text.contains("FOREIGN KEY constraint failed") || text.contains("23503")
+        if let error = error as? SQLiteError { return error.reason == .constraintForeignKeyFailed }
+        return sqlState(of: error) == "23503"
+    }
+
+    /// PostgreSQL's five-character error code, when `error` came from the server.
+    static func sqlState(of error: any Error) -> String? {
+        (error as? PSQLError)?.serverInfo?[.sqlState]
     }
 }
 

@@ -9,7 +9,7 @@ import TidingsCore
 ///
 /// The queue lives in memory, as listmonk's does: a message queued when the process dies is lost
 /// (an opt-in mail can be sent again with `POST /api/subscribers/{id}/optin`).
-final class MailQueue: MailOutbox, Service {
+public final class MailQueue: MailOutbox, Service {
     private let stream: AsyncStream<MailMessage>
     private let continuation: AsyncStream<MailMessage>.Continuation
     private let sender: (any MailSender)?
@@ -17,7 +17,7 @@ final class MailQueue: MailOutbox, Service {
     private let logger: Logger
 
     /// `sender` nil: no SMTP server is configured, and each message is logged and dropped.
-    init(
+    public init(
         sender: (any MailSender)?, capacity: Int = 10_000,
         retryDelays: [Duration] = [.seconds(5), .seconds(30), .seconds(120)], logger: Logger
     ) {
@@ -28,7 +28,7 @@ final class MailQueue: MailOutbox, Service {
         self.logger = logger
     }
 
-    func enqueue(_ message: MailMessage) throws {
+    public func enqueue(_ message: MailMessage) throws {
         switch continuation.yield(message) {
         case .enqueued: return
         case .dropped, .terminated:
@@ -39,7 +39,7 @@ final class MailQueue: MailOutbox, Service {
         }
     }
 
-    func run() async throws {
+    public func run() async throws {
         await withGracefulShutdownHandler {
             for await message in stream { await deliver(message) }
         } onGracefulShutdown: { [continuation] in

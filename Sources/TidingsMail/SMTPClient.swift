@@ -4,20 +4,31 @@ import NIOPosix
 import NIOSSL
 import TidingsCore
 
-/// Sends one message, as `MailOutbox`'s delivery worker asks.
-protocol MailSender: Sendable {
+/// Delivers one message to a mail server. `MailQueue` calls it for each message it drains; the
+/// campaign sender will too.
+public protocol MailSender: Sendable {
+    /// Sends `message` or throws: `SMTPError` says whether trying again later can help.
     func send(_ message: MailMessage) async throws
 }
 
 /// An SMTP client (RFC 5321) for one message per connection: greeting, `EHLO`, `STARTTLS` or
 /// implicit TLS as configured, `AUTH PLAIN`/`LOGIN` when credentials are set, then `MAIL`,
 /// `RCPT`, `DATA` and `QUIT`. The whole conversation is bounded by `settings.timeout`.
-struct SMTPClient: MailSender {
+public struct SMTPClient: MailSender {
     let settings: SMTPSettings
     var group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     var clock: WallClock = .system
 
-    func send(_ message: MailMessage) async throws {
+    public init(
+        settings: SMTPSettings, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        clock: WallClock = .system
+    ) {
+        self.settings = settings
+        self.group = group
+        self.clock = clock
+    }
+
+    public func send(_ message: MailMessage) async throws {
         let domain = message.envelopeSender.split(separator: "@").last.map(String.init) ?? "localhost"
         let data = MIMEMessage.render(
             message, date: clock.now(), messageID: "\(UUID().uuidString.lowercased())@\(domain)")
