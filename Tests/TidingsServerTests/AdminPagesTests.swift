@@ -187,8 +187,8 @@ import TidingsTestSupport
             let (shop, _) = try await app.makeAPIUser("shop")
             let token = try #require(try await app.services.tokens.tokens(of: shop.id, by: nil).first)
             let browser = try await Browser.signIn(app, as: "nobody")
-            let cookie = SessionCookie(secure: false, maxAge: 60)
-            let routes = adminRoutes(services: app.services, cookie: cookie).filter { !$0.anyOf.isEmpty }
+            let http = HTTPEdges(configuration: app.services.configuration)
+            let routes = adminRoutes(services: app.services, http: http).filter { !$0.anyOf.isEmpty }
             #expect(routes.count >= 7)
             for route in routes {
                 let path =

@@ -236,7 +236,9 @@ import TidingsTestSupport
             let old = try await app.sessionID("alice")
             offset.advance(by: 13 * 3_600)
             let fresh = try await app.sessionID("alice")
-            let sweeper = SessionSweeper(services: app.services, interval: .seconds(3_600), logger: .init(label: "t"))
+            let sweeper = SessionSweeper(
+                store: app.services.stores.sessions, idleLifetime: app.services.configuration.sessionIdleLifetime,
+                clock: app.services.clock, interval: .seconds(3_600), logger: .init(label: "t"))
             #expect(try await sweeper.sweep() == 1)
             #expect(try await app.request(.get, "/api/profile", headers: .session(fresh)).status == .ok)
             #expect(try await app.request(.get, "/api/profile", headers: .session(old)).status == .unauthorized)

@@ -6,7 +6,7 @@ import TidingsCore
 /// `/api/audit`: the audit log, filtered and paginated, and its CSV export.
 /// Both need `audit:get`.
 struct AuditController {
-    let services: AppServices
+    let audit: AuditLog
 
     var routes: [APIRoute] {
         [
@@ -38,7 +38,7 @@ struct AuditController {
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let query = try Self.query(request)
-        let page = try await services.audit.events(query)
+        let page = try await audit.events(query)
         return try ok(
             PageJSON(
                 results: page.items.map(AuditEventJSON.init), total: page.total,
@@ -50,8 +50,8 @@ struct AuditController {
         var first = try Self.query(request)
         first.pagination = Pagination(page: 1, perPage: 1_000)
         first.beforeID = Int.max
-        await services.audit.flush()
-        let audit = services.audit
+        await audit.flush()
+        let audit = audit
         let start = first
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: AuditCSV.line(AuditCSV.header)))

@@ -10,7 +10,8 @@ import ZIPFoundation
 /// its parameters, follow the import, read its log, stop it. The upload is streamed to a file
 /// as it arrives: the file is never held in memory.
 struct ImportController {
-    let services: AppServices
+    let configuration: TidingsConfiguration
+    let importer: SubscriberImporter
 
     /// The largest upload accepted.
     static let maximumUploadBytes = 2 << 30
@@ -41,21 +42,23 @@ struct ImportController {
     }
 
     @Sendable func status(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try ok(StatusJSON(services.importer.status), request)
+        try ok(StatusJSON(importer.status), request)
     }
 
     @Sendable func logs(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try ok(services.importer.log, request)
+        try ok(importer.log, request)
     }
 
     @Sendable func stop(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try ok(StatusJSON(services.importer.stop()), request)
+        try ok(StatusJSON(importer.stop()), request)
     }
 
     /// Checks in listmonk's order: an import already running, the parameters, the lists the
     /// caller may manage, mode, status, delimiter, then the file.
     @Sendable func start(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let (status, name) = try await Self.begin(request, services: services) { upload in
+        let (status, name) = try await Self.begin(
+            request, importer: importer, dataDirectory: configuration.dataDirectory
+        ) { upload in
             try Self.options(upload.params, for: context.principal)
         }
         context.audit?.target = ("import", name)
@@ -66,13 +69,13 @@ struct ImportController {
     /// upload's fields (and may refuse). Nothing is left behind when anything fails. Shared by
     /// the API and the admin page; answers the status and the file's name.
     static func begin(
-        _ request: Request, services: AppServices, options: (Upload) throws -> ImportOptions
+        _ request: Request, importer: SubscriberImporter, dataDirectory: String,
+        options: (Upload) throws -> ImportOptions
     ) async throws -> (ImportStatus, String) {
-        let importer = services.importer
         try importer.reserve(name: "")
         var upload: Upload?
         do {
-            let received = try await Upload.receive(request, into: services.configuration.dataDirectory)
+            let received = try await Upload.receive(request, into: dataDirectory)
             upload = received
             let options = try options(received)
             guard let file = received.file else {

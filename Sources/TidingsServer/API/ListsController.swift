@@ -4,7 +4,7 @@ import TidingsCore
 
 /// `/api/lists`. Per-list access is checked by `ListService`.
 struct ListsController {
-    let services: AppServices
+    let lists: ListService
 
     var routes: [APIRoute] {
         [
@@ -47,7 +47,7 @@ struct ListsController {
     @Sendable func query(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let status = try request.option("status", as: ListStatus.self)
         if request.flag("minimal") {
-            let lists = try await services.lists.minimalLists(status: status, for: context.principal)
+            let lists = try await lists.minimalLists(status: status, for: context.principal)
             guard !lists.isEmpty else { return try ok([ListJSON](), request) }
             let results = lists.map { ListJSON(list: $0, minimal: true) }
             return try ok(PageJSON(results: results, total: results.count, per_page: results.count, page: 1), request)
@@ -62,7 +62,7 @@ struct ListsController {
         query.orderBy = request.param("order_by").flatMap { ListOrder(rawValue: String($0)) } ?? .createdAt
         query.direction = request.param("order") == "asc" ? .asc : .desc
         query.page = request.pagination
-        let page = try await services.lists.lists(query, for: context.principal)
+        let page = try await lists.lists(query, for: context.principal)
         return try ok(
             PageJSON(
                 results: page.items.map { ListJSON(list: $0) }, query: search, total: page.total,
@@ -70,13 +70,13 @@ struct ListsController {
     }
 
     @Sendable func get(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let list = try await services.lists.list(ListID(try context.id()), for: context.principal)
+        let list = try await lists.list(ListID(try context.id()), for: context.principal)
         return try ok(ListJSON(list: list), request)
     }
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let body = try await request.decode(as: ListBody.self, context: context)
-        let list = try await services.lists.create(try body.draft(over: nil))
+        let list = try await lists.create(try body.draft(over: nil))
         context.audit?.target = ("list", "\(list.id.rawValue)")
         return try ok(ListJSON(list: list), request)
     }
@@ -85,12 +85,12 @@ struct ListsController {
         let id = ListID(try context.id())
         guard context.principal.lists.canManage(id) else { throw TidingsError.listPermissionDenied(.manage, list: id) }
         let body = try await request.decode(as: ListBody.self, context: context)
-        let list = try await services.lists.update(id, for: context.principal) { try body.draft(over: $0) }
+        let list = try await lists.update(id, for: context.principal) { try body.draft(over: $0) }
         return try ok(ListJSON(list: list), request)
     }
 
     @Sendable func deleteOne(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try await services.lists.delete([ListID(try context.id())], for: context.principal)
+        try await lists.delete([ListID(try context.id())], for: context.principal)
         return try ok(true, request)
     }
 
@@ -99,9 +99,9 @@ struct ListsController {
         let ids = try request.ids()
         let search = request.param("query")?.trimmingCharacters(in: .whitespaces) ?? ""
         if !ids.isEmpty {
-            try await services.lists.delete(ids.map { ListID($0) }, for: context.principal)
+            try await lists.delete(ids.map { ListID($0) }, for: context.principal)
         } else if !search.isEmpty || request.flag("all") {
-            try await services.lists.delete(matching: search, for: context.principal)
+            try await lists.delete(matching: search, for: context.principal)
         } else {
             throw TidingsError.badRequest("One or more IDs are invalid: id or query required", code: "invalid_id")
         }

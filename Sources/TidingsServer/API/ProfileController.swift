@@ -4,7 +4,10 @@ import TidingsCore
 
 /// `/api/profile` and `/api/logout`: the caller's own account.
 struct ProfileController {
-    let services: AppServices
+    let sessions: SessionService
+    let throttledCheck: ThrottledCheck
+    let users: UserService
+    let directory: AuthDirectory
     let cookie: SessionCookie
 
     var routes: [APIRoute] {
@@ -23,23 +26,23 @@ struct ProfileController {
     }
 
     @Sendable func get(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let user = try await services.users.user(context.principal.user.id)
-        return try ok(try await UserPresenter(services: services).json(user), request)
+        let user = try await users.user(context.principal.user.id)
+        return try ok(try await UserPresenter(directory: directory).json(user), request)
     }
 
     @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let body = try await request.decode(as: ProfileBody.self, context: context)
         var keeping: String?
         if case .session(let hash) = context.principal.credential { keeping = hash }
-        let user = try await services.throttledCheck(
+        let user = try await throttledCheck(
             username: context.principal.user.username, address: context.clientAddress,
             isFailure: { $0.details["field"] == "current_password" }
         ) {
-            try await services.users.updateProfile(
+            try await users.updateProfile(
                 of: context.principal, name: body.name, email: body.email, password: body.password,
                 currentPassword: body.current_password, keepingSession: keeping)
         }
-        return try ok(try await UserPresenter(services: services).json(user), request)
+        return try ok(try await UserPresenter(directory: directory).json(user), request)
     }
 
     /// Ends the caller's browser session. A token has no session: it is revoked instead.
@@ -48,7 +51,7 @@ struct ProfileController {
             throw TidingsError.badRequest(
                 "logout ends a browser session; an API token is revoked instead", code: "no_session")
         }
-        try await services.sessions.logout(sessionHash: hash)
+        try await sessions.logout(sessionHash: hash)
         var response = try ok(true, request)
         response.setCookie(cookie.clearing)
         return response

@@ -4,7 +4,7 @@ import TidingsCore
 
 /// `/api/roles/*`.
 struct RolesController {
-    let services: AppServices
+    let roles: RoleService
 
     var routes: [APIRoute] {
         [
@@ -35,16 +35,16 @@ struct RolesController {
     }
 
     @Sendable func userRoles(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try ok(try await services.roles.userRoles().map(UserRoleJSON.init), request)
+        try ok(try await roles.userRoles().map(UserRoleJSON.init), request)
     }
 
     @Sendable func listRoles(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try ok(try await services.roles.listRoles().map(ListRoleJSON.init), request)
+        try ok(try await roles.listRoles().map(ListRoleJSON.init), request)
     }
 
     @Sendable func createUserRole(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let body = try await request.decode(as: UserRoleBody.self, context: context)
-        let role = try await services.roles.createUserRole(
+        let role = try await roles.createUserRole(
             name: body.name, permissions: body.permissions, by: context.principal)
         context.audit?.target = ("role", "\(role.id.rawValue)")
         return try ok(UserRoleJSON(role: role), request)
@@ -53,14 +53,14 @@ struct RolesController {
     @Sendable func updateUserRole(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let id = RoleID(try context.id())
         let body = try await request.decode(as: UserRoleBody.self, context: context)
-        let role = try await services.roles.updateUserRole(
+        let role = try await roles.updateUserRole(
             id, name: body.name, permissions: body.permissions, by: context.principal)
         return try ok(UserRoleJSON(role: role), request)
     }
 
     @Sendable func createListRole(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let body = try await request.decode(as: ListRoleBody.self, context: context)
-        let role = try await services.roles.createListRole(name: body.name, grants: body.grants, by: context.principal)
+        let role = try await roles.createListRole(name: body.name, grants: body.grants, by: context.principal)
         context.audit?.target = ("role", "\(role.id.rawValue)")
         return try ok(ListRoleJSON(role: role), request)
     }
@@ -68,13 +68,13 @@ struct RolesController {
     @Sendable func updateListRole(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let id = RoleID(try context.id())
         let body = try await request.decode(as: ListRoleBody.self, context: context)
-        let role = try await services.roles.updateListRole(
+        let role = try await roles.updateListRole(
             id, name: body.name, grants: body.grants, by: context.principal)
         return try ok(ListRoleJSON(role: role), request)
     }
 
     @Sendable func delete(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try await services.roles.delete(RoleID(try context.id()))
+        try await roles.delete(RoleID(try context.id()))
         return try ok(true, request)
     }
 }

@@ -8,7 +8,7 @@ import TidingsCore
 /// `GET /api/subscribers/export` (CSV, streamed, gzip on request) and
 /// `GET /api/subscribers/{id}/export` (one subscriber's data as JSON).
 struct SubscriberExportController {
-    let services: AppServices
+    let subscribers: SubscriberService
 
     var routes: [APIRoute] {
         let read = APIRoute.Requirement.anyOf([.subscribersGetAll, .subscribersGet])
@@ -36,7 +36,7 @@ struct SubscriberExportController {
         ]
         headers[HTTPField.Name("Content-Transfer-Encoding")!] = "binary"
         if gzip { headers[.contentEncoding] = "gzip" }
-        var reader = try services.subscribers.export(query, requestedLists: lists, for: context.principal)
+        var reader = try subscribers.export(query, requestedLists: lists, for: context.principal)
         let first = try await reader.next() ?? []
         let (rest, logger) = (reader, context.logger)
         let body = ResponseBody { writer in
@@ -55,7 +55,7 @@ struct SubscriberExportController {
     /// One subscriber's data, as listmonk's download: a bare, indented JSON document with no
     /// trailing newline. Names of lists that are not public are replaced.
     @Sendable func exportOne(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let subscriber = try await services.subscribers.subscriber(
+        let subscriber = try await subscribers.subscriber(
             SubscriberID(try context.id()), for: context.principal)
         var text = String(
             decoding: try OrderedJSONEncoder(pretty: true).encode(SubscriberDataJSON(subscriber)), as: UTF8.self)

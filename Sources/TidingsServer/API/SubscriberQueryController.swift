@@ -7,7 +7,7 @@ import TidingsCore
 /// search, within a list filter. They work through the matches in batches, so a million
 /// subscribers take many small transactions rather than one huge one.
 struct SubscriberQueryController {
-    let services: AppServices
+    let subscribers: SubscriberService
 
     var routes: [APIRoute] {
         let manage = APIRoute.Requirement.anyOf([.subscribersManage])
@@ -32,13 +32,13 @@ struct SubscriberQueryController {
 
     @Sendable func delete(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let (query, lists) = try await selection(request, context: context, requireFilter: true)
-        try await services.subscribers.deleteMatching(query, requestedLists: lists, for: context.principal)
+        try await subscribers.deleteMatching(query, requestedLists: lists, for: context.principal)
         return try ok(true, request)
     }
 
     @Sendable func blocklist(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let (query, lists) = try await selection(request, context: context, requireFilter: true)
-        try await services.subscribers.blocklistMatching(query, requestedLists: lists, for: context.principal)
+        try await subscribers.blocklistMatching(query, requestedLists: lists, for: context.principal)
         return try ok(true, request)
     }
 
@@ -52,7 +52,7 @@ struct SubscriberQueryController {
         }
         let status = try Self.status(body.status, field: "status")
         let (query, lists) = try Self.selection(body, context: context, requireFilter: false)
-        try await services.subscribers.changeSubscriptionsMatching(
+        try await subscribers.changeSubscriptionsMatching(
             query, requestedLists: lists, action: action, lists: targets, status: status, for: context.principal)
         return try ok(true, request)
     }

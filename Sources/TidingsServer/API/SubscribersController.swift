@@ -4,7 +4,7 @@ import TidingsCore
 
 /// `/api/subscribers`. List access is checked by `SubscriberService`.
 struct SubscribersController {
-    let services: AppServices
+    let subscribers: SubscriberService
 
     var routes: [APIRoute] {
         let read = APIRoute.Requirement.anyOf([.subscribersGetAll, .subscribersGet])
@@ -86,7 +86,7 @@ struct SubscribersController {
         if query.page.perPage.map({ $0 > Self.batchSize }) ?? true {
             return try await largePage(query, lists, request, context)
         }
-        let page = try await services.subscribers.subscribers(query, requestedLists: lists, for: context.principal)
+        let page = try await subscribers.subscribers(query, requestedLists: lists, for: context.principal)
         let access = context.principal.lists
         return try ok(
             Self.page(page.items.map { SubscriberJSON(subscriber: $0, access: access) }, query, total: page.total),
@@ -106,7 +106,7 @@ struct SubscribersController {
     private func largePage(
         _ query: SubscriberQuery, _ lists: [ListID], _ request: Request, _ context: AuthenticatedContext
     ) async throws -> Response {
-        var (total, reader) = try await services.subscribers.largePage(
+        var (total, reader) = try await subscribers.largePage(
             query, requestedLists: lists, for: context.principal, batchSize: Self.batchSize)
         guard let first = try await reader.next() else {
             return try ok(Self.page([SubscriberJSON](), query, total: total), request)
@@ -119,7 +119,7 @@ struct SubscribersController {
     }
 
     @Sendable func get(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let subscriber = try await services.subscribers.subscriber(
+        let subscriber = try await subscribers.subscriber(
             SubscriberID(try context.id()), for: context.principal)
         return try respond(subscriber, request, context)
     }
@@ -128,7 +128,7 @@ struct SubscribersController {
     /// both are empty; the subscriber must exist and be visible to the caller (listmonk answers
     /// `200` for any id).
     @Sendable func activity(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        _ = try await services.subscribers.subscriber(SubscriberID(try context.id()), for: context.principal)
+        _ = try await subscribers.subscriber(SubscriberID(try context.id()), for: context.principal)
         return try ok(ActivityJSON(), request)
     }
 
@@ -139,7 +139,7 @@ struct SubscribersController {
 
     /// A subscriber's bounces; none are recorded until bounce processing exists.
     @Sendable func bounces(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        _ = try await services.subscribers.subscriber(SubscriberID(try context.id()), for: context.principal)
+        _ = try await subscribers.subscriber(SubscriberID(try context.id()), for: context.principal)
         return try ok([JSONValue](), request)
     }
 
@@ -147,7 +147,7 @@ struct SubscribersController {
         let body = try await request.decode(as: SubscriberBody.self, context: context)
         let input = SubscriberInput(
             email: body.email ?? "", name: body.name, status: body.status, attributes: try body.attributes())
-        let subscriber = try await services.subscribers.create(
+        let subscriber = try await subscribers.create(
             input, lists: body.listIDs ?? [], preconfirm: body.preconfirm_subscriptions ?? false,
             for: context.principal)
         context.audit?.target = ("subscriber", subscriber.id.description)
@@ -159,7 +159,7 @@ struct SubscribersController {
     @Sendable func replace(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let body = try await request.decode(as: SubscriberBody.self, context: context)
         let attributes = try body.attributes() ?? [:]
-        let subscriber = try await services.subscribers.update(
+        let subscriber = try await subscribers.update(
             SubscriberID(try context.id()), lists: body.listIDs ?? [],
             preconfirm: body.preconfirm_subscriptions ?? false, for: context.principal
         ) { _ in
@@ -173,7 +173,7 @@ struct SubscribersController {
     @Sendable func patch(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let body = try await request.decode(as: SubscriberBody.self, context: context)
         let attributes = try body.attributes()
-        let subscriber = try await services.subscribers.update(
+        let subscriber = try await subscribers.update(
             SubscriberID(try context.id()), lists: body.listIDs, preconfirm: body.preconfirm_subscriptions ?? false,
             for: context.principal
         ) { current in
@@ -185,25 +185,25 @@ struct SubscribersController {
     }
 
     @Sendable func deleteOne(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try await services.subscribers.delete([SubscriberID(try context.id())], for: context.principal)
+        try await subscribers.delete([SubscriberID(try context.id())], for: context.principal)
         return try ok(true, request)
     }
 
     @Sendable func deleteMany(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let ids = try request.ids()
         guard !ids.isEmpty else { throw Self.noIDs }
-        try await services.subscribers.delete(ids.map { SubscriberID($0) }, for: context.principal)
+        try await subscribers.delete(ids.map { SubscriberID($0) }, for: context.principal)
         return try ok(true, request)
     }
 
     @Sendable func blocklistOne(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try await services.subscribers.blocklist([SubscriberID(try context.id())], for: context.principal)
+        try await subscribers.blocklist([SubscriberID(try context.id())], for: context.principal)
         return try ok(true, request)
     }
 
     /// Queues the double opt-in mail again; `true` also when there was nothing to confirm, as in listmonk.
     @Sendable func sendOptin(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try await services.subscribers.sendOptin(SubscriberID(try context.id()), for: context.principal)
+        try await subscribers.sendOptin(SubscriberID(try context.id()), for: context.principal)
         return try ok(true, request)
     }
 
@@ -215,7 +215,7 @@ struct SubscribersController {
         let body = try await request.decode(as: IDsBody.self, context: context)
         let ids = try Self.positive(body.ids ?? [])
         guard !ids.isEmpty else { throw Self.noIDs }
-        try await services.subscribers.blocklist(ids, for: context.principal)
+        try await subscribers.blocklist(ids, for: context.principal)
         return try ok(true, request)
     }
 
@@ -248,7 +248,7 @@ struct SubscribersController {
             guard let parsed = SubscriptionStatus(rawValue: raw) else { throw TidingsError.invalidField("status") }
             status = parsed
         }
-        try await services.subscribers.changeSubscriptions(
+        try await subscribers.changeSubscriptions(
             ids, action: action, lists: targets, status: status, for: context.principal)
         return try ok(true, request)
     }

@@ -1,10 +1,12 @@
 import Foundation
 import Hummingbird
 import TidingsCore
+import TidingsStore
 
 /// `/api/health`, `/api/config`, `/api/about`.
 struct SystemController {
-    let services: AppServices
+    let configuration: TidingsConfiguration
+    let engine: any DatabaseEngine
 
     var routes: [APIRoute] {
         [
@@ -87,12 +89,12 @@ struct SystemController {
         }
     }
 
-    /// Public settings and the permission catalogue. Settings that later issues bring (public
-    /// subscription, privacy, media) show their defaults until then.
+    /// Public settings and the permission catalogue. Settings Tidings has no feature for yet
+    /// (public subscription, privacy, media) show listmonk's defaults.
     @Sendable func config(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try ok(
             ConfigJSON(
-                root_url: services.configuration.rootURL, permissions: Permission.catalogue,
+                root_url: configuration.rootURL, permissions: Permission.catalogue,
                 version: TidingsVersion.current),
             request)
     }
@@ -127,7 +129,7 @@ struct SystemController {
         #endif
         let about = AboutJSON(
             version: TidingsVersion.current, build: TidingsVersion.build,
-            database: .init(type: services.engine.flavor.rawValue),
+            database: .init(type: engine.flavor.rawValue),
             system: .init(num_cpu: ProcessInfo.processInfo.activeProcessorCount),
             host: .init(os: "linux", arch: arch, hostname: ProcessInfo.processInfo.hostName))
         return try APIResponseEncoder.response(about, status: .ok, pretty: request.param("pretty") != nil)

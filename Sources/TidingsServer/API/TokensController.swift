@@ -5,7 +5,8 @@ import TidingsCore
 /// The token API: an API user's named tokens and the presenting token
 /// itself. (The leaked-token report, which needs no credentials, is `LeakReportController`.)
 struct TokensController {
-    let services: AppServices
+    let clock: WallClock
+    let tokens: TokenService
 
     var routes: [APIRoute] {
         [
@@ -58,15 +59,15 @@ struct TokensController {
     }
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let tokens = try await services.tokens.tokens(of: UserID(try context.id()), by: context.principal)
-        let now = services.clock.now()
-        return try ok(tokens.map { TokenJSON($0, policy: services.tokens.policy, now: now) }, request)
+        let list = try await tokens.tokens(of: UserID(try context.id()), by: context.principal)
+        let now = clock.now()
+        return try ok(list.map { TokenJSON($0, policy: tokens.policy, now: now) }, request)
     }
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let body = try await request.decode(as: CreateBody.self, context: context)
         guard let name = body.name else { throw TidingsError.invalidField("name") }
-        let issued = try await services.tokens.create(
+        let issued = try await tokens.create(
             for: UserID(try context.id()),
             TokenService.Request(
                 name: name, expiry: body.expiry, scopes: body.scopes, lists: body.lists,
@@ -78,27 +79,27 @@ struct TokensController {
 
     @Sendable func rotate(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let body = try await request.decode(as: RotateBody.self, context: context)
-        let issued = try await services.tokens.rotate(
+        let issued = try await tokens.rotate(
             try tokenID(context), of: UserID(try context.id()), graceSeconds: body.grace_seconds,
             by: context.principal)
         return try ok(json(issued), request)
     }
 
     @Sendable func revoke(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let token = try await services.tokens.revoke(
+        let token = try await tokens.revoke(
             try tokenID(context), of: UserID(try context.id()), by: context.principal)
-        return try ok(TokenJSON(token, policy: services.tokens.policy, now: services.clock.now()), request)
+        return try ok(TokenJSON(token, policy: tokens.policy, now: clock.now()), request)
     }
 
     @Sendable func revokeAll(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try await services.tokens.revokeAll(of: UserID(try context.id()), by: context.principal)
+        try await tokens.revokeAll(of: UserID(try context.id()), by: context.principal)
         return try ok(true, request)
     }
 
     @Sendable func selfToken(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let verified = try presentingToken(context)
-        let token = try await services.tokens.token(verified.entry.token.keyID, of: verified.principal.user.id)
-        var json = TokenJSON(token, policy: services.tokens.policy, now: services.clock.now())
+        let token = try await tokens.token(verified.entry.token.keyID, of: verified.principal.user.id)
+        var json = TokenJSON(token, policy: tokens.policy, now: clock.now())
         json.owner = (verified.principal.user.username, verified.principal.permissions.permissions)
         return try ok(json, request)
     }
@@ -106,7 +107,7 @@ struct TokensController {
     @Sendable func rotateSelf(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let verified = try presentingToken(context)
         let body = try await request.decode(as: RotateBody.self, context: context)
-        let issued = try await services.tokens.rotate(
+        let issued = try await tokens.rotate(
             verified.entry.token.keyID, of: verified.principal.user.id, graceSeconds: body.grace_seconds,
             by: verified.principal)
         context.audit?.target = ("token", issued.token.keyID)
@@ -114,7 +115,7 @@ struct TokensController {
     }
 
     private func json(_ issued: TokenService.Issued) -> TokenJSON {
-        TokenJSON(issued.token, policy: services.tokens.policy, now: services.clock.now(), secret: issued.secret)
+        TokenJSON(issued.token, policy: tokens.policy, now: clock.now(), secret: issued.secret)
     }
 
     private func tokenID(_ context: AuthenticatedContext) throws -> String {

@@ -6,7 +6,9 @@ import TidingsCore
 /// user enrols itself; an administrator may only turn someone's 2FA off), bodies may be JSON or
 /// form-encoded, and the password to turn 2FA off goes in the body, never the URL.
 struct TwoFactorController {
-    let services: AppServices
+    let throttledCheck: ThrottledCheck
+    let users: UserService
+    let twoFactor: TwoFactorService
 
     var routes: [APIRoute] {
         [
@@ -43,7 +45,7 @@ struct TwoFactorController {
 
     @Sendable func offer(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try ownAccount(context)
-        let offer = try services.twoFactor.offer(for: user)
+        let offer = try twoFactor.offer(for: user)
         return try ok(OfferJSON(secret: offer.secret, qr: nil, otpauth_url: offer.provisioningURL), request)
     }
 
@@ -52,11 +54,11 @@ struct TwoFactorController {
         let body = try await Self.decode(EnableBody.self, request, context)
         guard let secret = body.secret, !secret.isEmpty else { throw TidingsError.invalidField("secret") }
         guard let code = body.code, !code.isEmpty else { throw TidingsError.invalidField("code") }
-        try await services.throttledCheck(
+        try await throttledCheck(
             username: user.username, address: context.clientAddress,
             isFailure: { $0.code == TwoFactorService.invalidCode.code }
         ) {
-            try await services.twoFactor.enable(for: user, secret: secret, code: code)
+            try await twoFactor.enable(for: user, secret: secret, code: code)
         }
         return try ok(true, request)
     }
@@ -68,13 +70,13 @@ struct TwoFactorController {
         if id != context.principal.user.id, !context.principal.has(.usersManage) {
             throw TidingsError.permissionDenied(Permission.usersManage.rawValue)
         }
-        let user = try await services.users.user(id)
+        let user = try await users.user(id)
         let body = try await Self.decode(DisableBody.self, request, context)
-        try await services.throttledCheck(
+        try await throttledCheck(
             username: context.principal.user.username, address: context.clientAddress,
             isFailure: { $0.code == "invalid_password" }
         ) {
-            try await services.twoFactor.disable(for: user, by: context.principal, password: body.password)
+            try await twoFactor.disable(for: user, by: context.principal, password: body.password)
         }
         return try ok(true, request)
     }

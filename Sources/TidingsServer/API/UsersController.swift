@@ -4,7 +4,8 @@ import TidingsCore
 
 /// `/api/users`.
 struct UsersController {
-    let services: AppServices
+    let users: UserService
+    let directory: AuthDirectory
 
     var routes: [APIRoute] {
         [
@@ -60,31 +61,28 @@ struct UsersController {
     }
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let users = try await services.users.users()
-        return try ok(try await UserPresenter(services: services).json(users), request)
+        let all = try await users.users()
+        return try ok(try await UserPresenter(directory: directory).json(all), request)
     }
 
     @Sendable func get(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let user = try await services.users.user(UserID(try context.id()))
-        return try ok(try await UserPresenter(services: services).json(user), request)
+        let user = try await users.user(UserID(try context.id()))
+        return try ok(try await UserPresenter(directory: directory).json(user), request)
     }
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let body = try await request.decode(as: UserBody.self, context: context)
         guard let roleID = body.user_role_id, roleID > 0 else {
-            // No default role, least of all Super Admin: the caller picks one from the list.
-            let roles = try await services.roles.userRoles().map { "\($0.id) \($0.name)" }.joined(separator: ", ")
-            throw TidingsError.invalidField(
-                "user_role_id", "Invalid fields: user_role_id (a user role is required; user roles: \(roles))")
+            throw try await users.userRoleRequired()
         }
         let creation = UserService.Creation(
             username: body.username ?? "", name: body.name, email: body.email, password: body.password,
             passwordLogin: body.password_login ?? false, type: try body.userType() ?? .user,
             status: try body.userStatus() ?? .enabled, userRoleID: RoleID(roleID),
             listRoleID: body.list_role_id.flatMap { $0 > 0 ? RoleID($0) : nil })
-        let created = try await services.users.create(creation, by: context.principal)
+        let created = try await users.create(creation, by: context.principal)
         context.audit?.target = ("user", "\(created.user.id.rawValue)")
-        var json = try await UserPresenter(services: services).json(created.user)
+        var json = try await UserPresenter(directory: directory).json(created.user)
         json.password = created.token
         return try ok(json, request)
     }
@@ -106,14 +104,14 @@ struct UsersController {
         case .some(0): update.listRole = .keep
         case .some(let role): update.listRole = role > 0 ? .set(RoleID(role)) : .remove
         }
-        let user = try await services.users.update(id, update, by: context.principal)
-        return try ok(try await UserPresenter(services: services).json(user), request)
+        let user = try await users.update(id, update, by: context.principal)
+        return try ok(try await UserPresenter(directory: directory).json(user), request)
     }
 
     @Sendable func deleteOne(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let id = UserID(try context.id())
-        _ = try await services.users.user(id)
-        try await services.users.delete([id], by: context.principal)
+        _ = try await users.user(id)
+        try await users.delete([id], by: context.principal)
         return try ok(true, request)
     }
 
@@ -123,21 +121,21 @@ struct UsersController {
         guard !raw.isEmpty, ids.count == raw.count, ids.allSatisfy({ $0 > 0 }) else {
             throw TidingsError(.badRequest, code: "invalid_id", message: "Invalid ID(s)")
         }
-        try await services.users.delete(ids.map { UserID($0) }, by: context.principal)
+        try await users.delete(ids.map { UserID($0) }, by: context.principal)
         return try ok(true, request)
     }
 }
 
 /// Builds `UserJSON` with roles from the authentication cache (no extra queries).
 struct UserPresenter {
-    let services: AppServices
+    let directory: AuthDirectory
 
     func json(_ user: User) async throws -> UserJSON {
         try await json([user])[0]
     }
 
     func json(_ users: [User]) async throws -> [UserJSON] {
-        let snapshot = try await services.directory.snapshot()
+        let snapshot = try await directory.snapshot()
         return users.map { user in
             let access = snapshot.accessByUserID[user.id]
             return UserJSON(user: user, role: access?.role, listRole: access?.listRole)

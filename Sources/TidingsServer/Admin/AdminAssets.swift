@@ -5,10 +5,14 @@ import NIOCore
 /// The admin UI's stylesheet and script, served by Tidings itself (one binary, no packages).
 /// The script only adds comfort: every page works without it.
 enum AdminAssets {
-    static func register(on router: Router<AppRequestContext>) {
-        router.get("admin/static/tidings.css") { _, _ in response(stylesheet, type: "text/css; charset=utf-8") }
-        router.get("admin/static/tidings.js") { _, _ in response(script, type: "text/javascript; charset=utf-8") }
-    }
+    static let routes = [
+        PublicRoute(.get, "admin/static/tidings.css", "the admin UI's stylesheet") { _, _ in
+            response(stylesheet, type: "text/css; charset=utf-8")
+        },
+        PublicRoute(.get, "admin/static/tidings.js", "the admin UI's script (every page works without it)") { _, _ in
+            response(script, type: "text/javascript; charset=utf-8")
+        },
+    ]
 
     private static func response(_ text: String, type: String) -> Response {
         var headers: HTTPFields = [.contentType: type, .cacheControl: "public, max-age=3600"]

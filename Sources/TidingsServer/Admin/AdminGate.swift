@@ -8,14 +8,17 @@ import TidingsCore
 /// two-factor enrolment when the instance requires it, and the route's permission. Form actions
 /// are written to the audit log.
 struct AdminGate: Sendable {
-    let services: AppServices
+    let configuration: TidingsConfiguration
+    let clock: WallClock
+    let sessions: SessionService
+    let secretHasher: SecretHasher
     let cookie: SessionCookie
     let origin: OriginCheck
     let addresses: ClientAddressResolver
 
     /// The CSRF token of a session: a keyed hash of the session's (already hashed) id, so it
     /// needs no storage, differs per session and dies with it.
-    func csrfToken(sessionHash: String) -> String { services.secretHasher.hash("admin-csrf:\(sessionHash)") }
+    func csrfToken(sessionHash: String) -> String { secretHasher.hash("admin-csrf:\(sessionHash)") }
 
     /// Whether `presented` is the CSRF token `expected` (constant time).
     static func matches(_ expected: String, _ presented: String) -> Bool {
@@ -25,7 +28,7 @@ struct AdminGate: Sendable {
     /// The signed-in user of `request`, if its session is alive.
     func principal(of request: Request) async -> Principal? {
         guard let sessionID = cookie.sessionID(in: request) else { return nil }
-        return try? await services.sessions.principal(forSessionID: sessionID)
+        return try? await sessions.principal(forSessionID: sessionID)
     }
 
     /// To the login form, coming back to this page (a `GET`) or to the admin home (a form).
@@ -60,8 +63,8 @@ struct AdminGate: Sendable {
         let frame = AdminContext(
             principal: principal, sessionHash: hash, csrf: csrf, parameters: context.parameters,
             clientIP: addresses.address(of: request, peer: context.channel?.remoteAddress)?.description, form: form,
-            renderer: renderer, now: services.clock.now())
-        if services.configuration.requireTwoFactor, principal.user.twoFactor == .none,
+            renderer: renderer, now: clock.now())
+        if configuration.requireTwoFactor, principal.user.twoFactor == .none,
             !ProfilePages.allowedBeforeTwoFactor.contains(route.path)
         {
             return Response(status: .seeOther, headers: [.location: "/admin/profile/twofa"])

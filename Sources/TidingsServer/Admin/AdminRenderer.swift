@@ -82,18 +82,41 @@ struct AdminRenderer: Sendable {
 
 /// The main navigation: only the areas the user may open.
 enum AdminNavigation {
+    struct Area {
+        let label: String
+        let href: String
+        /// The permissions of which one opens the area; empty: any signed-in user.
+        let anyOf: [Permission]
+        /// What the dashboard says the area is for.
+        let summary: String
+    }
+
+    static let areas = [
+        Area(label: "Dashboard", href: "/admin", anyOf: [], summary: ""),
+        Area(label: "Lists", href: "/admin/lists", anyOf: [], summary: "Mailing lists, their subscribers and opt-in."),
+        Area(
+            label: "Subscribers", href: "/admin/subscribers", anyOf: [.subscribersGetAll, .subscribersGet],
+            summary: "Search, segment, edit, import and export subscribers."),
+        Area(
+            label: "Users", href: "/admin/users", anyOf: [.usersGet],
+            summary: "Who may sign in, API users and the tokens programs use."),
+        Area(label: "Roles", href: "/admin/roles", anyOf: [.rolesGet], summary: "What each user and list role may do."),
+        Area(
+            label: "Audit log", href: "/admin/audit", anyOf: [.auditGet],
+            summary: "Every sign-in and change, who made it and from where."),
+        Area(
+            label: "Profile", href: "/admin/profile", anyOf: [],
+            summary: "Your password, two-factor authentication and sessions."),
+    ]
+
+    /// The areas `principal` may open.
+    static func open(to principal: Principal) -> [Area] {
+        areas.filter { $0.anyOf.isEmpty || $0.anyOf.contains(where: principal.has) }
+    }
+
     static func items(for principal: Principal, current: String) -> [[String: Any]] {
-        let areas: [(String, String, [Permission])] = [
-            ("Dashboard", "/admin", []),
-            ("Lists", "/admin/lists", []),
-            ("Subscribers", "/admin/subscribers", [.subscribersGetAll, .subscribersGet]),
-            ("Users", "/admin/users", [.usersGet]),
-            ("Roles", "/admin/roles", [.rolesGet]),
-            ("Audit log", "/admin/audit", [.auditGet]),
-            ("Profile", "/admin/profile", []),
-        ]
-        return areas.filter { $0.2.isEmpty || $0.2.contains(where: principal.has) }.map {
-            ["label": $0.0, "href": $0.1, "current": $0.0 == current || current.hasPrefix($0.0 + " ")]
+        open(to: principal).map {
+            ["label": $0.label, "href": $0.href, "current": $0.label == current || current.hasPrefix($0.label + " ")]
         }
     }
 }

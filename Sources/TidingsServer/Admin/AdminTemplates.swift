@@ -55,8 +55,10 @@ enum AdminTemplates {
         <h1>Dashboard</h1>
         <div class="card">
         <p>Signed in as <strong>{{username}}</strong> ({{role}}).</p>
-        {{#canUsers}}<p><a href="/admin/users">Users and API users</a>: who may sign in, and the tokens programs use.</p>{{/canUsers}}
-        <p>Everything else is in the <a href="https://listmonk.app/docs/apis/apis/">listmonk-compatible API</a> and the <code>tidings</code> command for now.</p>
+        <ul>
+        {{#areas}}<li><a href="{{href}}">{{label}}</a>: {{summary}}</li>{{/areas}}
+        </ul>
+        <p>Programs use the listmonk-compatible API under <code>/api</code>; operators also have the <code>tidings</code> command.</p>
         </div>
         """
 }

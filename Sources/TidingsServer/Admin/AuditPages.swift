@@ -5,7 +5,7 @@ import TidingsCore
 /// Admin → Audit log: the events, filtered by actor, action, outcome and day, newest first, with
 /// the CSV export of the same filters (`/api/audit/export`, which a session may call).
 struct AuditPages {
-    let services: AppServices
+    let audit: AuditLog
 
     var routes: [AdminRoute] { [AdminRoute(.get, "audit", [.auditGet], list)] }
 
@@ -27,8 +27,8 @@ struct AuditPages {
             // `to` is inclusive on the page: events of that whole day.
             query[keyPath: keyPath] = name == "to" ? day.addingTimeInterval(86_400) : day
         }
-        await services.audit.flush()
-        let events = error == nil ? try await services.audit.events(query) : Page(items: [], total: 0)
+        await audit.flush()
+        let events = error == nil ? try await audit.events(query) : Page(items: [], total: 0)
         let rows: [[String: Any]] = events.items.map { event in
             [
                 "at": AdminFormat.time(event.at), "action": event.action, "ok": event.outcome == .success,

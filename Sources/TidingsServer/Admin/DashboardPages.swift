@@ -4,7 +4,7 @@ import TidingsCore
 
 /// The admin home, logging out, and the page-not-found of the admin area.
 struct DashboardPages {
-    let services: AppServices
+    let sessions: SessionService
     let cookie: SessionCookie
 
     var routes: [AdminRoute] {
@@ -25,13 +25,15 @@ struct DashboardPages {
             "dashboard", title: "Dashboard",
             [
                 "username": context.principal.user.username, "role": context.principal.role.name,
-                "canUsers": context.has(.usersGet),
+                "areas": AdminNavigation.open(to: context.principal).filter { !$0.summary.isEmpty }.map {
+                    ["label": $0.label, "href": $0.href, "summary": $0.summary]
+                },
             ])
     }
 
     /// Ends the session on the server and clears the cookie (the gate has checked the CSRF token).
     @Sendable func logout(_ request: Request, context: AdminContext) async throws -> Response {
-        try await services.sessions.logout(sessionHash: context.sessionHash)
+        try await sessions.logout(sessionHash: context.sessionHash)
         var response = Response(status: .seeOther, headers: [.location: "/admin/login"])
         response.setCookie(cookie.clearing)
         return response

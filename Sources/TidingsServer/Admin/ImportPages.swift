@@ -6,7 +6,10 @@ import TidingsCore
 /// follow its progress (the script polls `/api/import/subscribers`; without it, reload), read
 /// its log, stop it. The upload streams to disk through the same code as the API.
 struct ImportPages {
-    let services: AppServices
+    let importer: SubscriberImporter
+    /// Where uploads are kept while they are imported.
+    let dataDirectory: String
+    let lists: ListService
 
     var routes: [AdminRoute] {
         [
@@ -21,23 +24,23 @@ struct ImportPages {
     }
 
     private func page(_ context: AdminContext, notice: String?, error: String?) async throws -> Response {
-        let status = services.importer.status
+        let status = importer.status
         let running = status.state == .importing || status.state == .stopping
         let access = context.principal.lists
-        let lists: [[String: Any]] = try await ListsPages.visibleLists(services, context)
+        let lists: [[String: Any]] = try await ListsPages.visibleLists(lists, context)
             .filter { access.canManage($0.id) }.map { ["id": $0.id.rawValue, "name": $0.name] }
         return context.page(
             "import", title: "Subscribers · Import",
             [
                 "name": status.name.isEmpty ? "—" : status.name, "total": status.total, "imported": status.imported,
-                "state": status.state.rawValue, "running": running, "log": services.importer.log, "lists": lists,
+                "state": status.state.rawValue, "running": running, "log": importer.log, "lists": lists,
             ],
             status: error == nil ? .ok : .badRequest, notice: notice, error: error)
     }
 
     @Sendable func start(_ request: Request, context: AdminContext) async throws -> Response {
         do {
-            _ = try await ImportController.begin(request, services: services) { upload in
+            _ = try await ImportController.begin(request, importer: importer, dataDirectory: dataDirectory) { upload in
                 guard context.isValidCSRF(upload.fields.first { $0.0 == "_csrf" }?.1 ?? "") else {
                     throw TidingsError(
                         .forbidden, code: "csrf", message: "This form has expired. Reload the page and retry.")
@@ -66,7 +69,7 @@ struct ImportPages {
     }
 
     @Sendable func stop(_ request: Request, context: AdminContext) async throws -> Response {
-        _ = services.importer.stop()
+        _ = importer.stop()
         return context.redirect("/admin/subscribers/import", notice: "Stopping the import.")
     }
 }

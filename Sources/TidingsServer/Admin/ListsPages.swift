@@ -6,7 +6,7 @@ import TidingsCore
 /// delete where the user may manage them. `ListService` applies the per-list permissions, as it
 /// does for `/api/lists`.
 struct ListsPages {
-    let services: AppServices
+    let lists: ListService
 
     static let perPage = 20
 
@@ -33,7 +33,7 @@ struct ListsPages {
         query.orderBy = .name
         query.direction = .asc
         query.page = Pagination(page: filters.page, perPage: Self.perPage)
-        let lists = try await services.lists.lists(query, for: context.principal)
+        let lists = try await lists.lists(query, for: context.principal)
         let access = context.principal.lists
         let rows: [[String: Any]] = lists.items.map { list in
             [
@@ -56,8 +56,8 @@ struct ListsPages {
 
     /// Every list `context`'s user may see, by name, without counts: the choices of the forms
     /// (subscriber lists, import, list roles, token restrictions).
-    static func visibleLists(_ services: AppServices, _ context: AdminContext) async throws -> [MailingList] {
-        try await services.lists.minimalLists(status: nil, for: context.principal).sorted {
+    static func visibleLists(_ lists: ListService, _ context: AdminContext) async throws -> [MailingList] {
+        try await lists.minimalLists(status: nil, for: context.principal).sorted {
             $0.name.localizedStandardCompare($1.name) == .orderedAscending
         }
     }
@@ -94,7 +94,7 @@ struct ListsPages {
     @Sendable func create(_ request: Request, context: AdminContext) async throws -> Response {
         do {
             let (draft, _) = try draft(context)
-            let list = try await services.lists.create(draft)
+            let list = try await lists.create(draft)
             return context.redirect("/admin/lists", notice: "Created the list \(list.name).")
         } catch let error as TidingsError where error.kind == .badRequest {
             return form(
@@ -104,7 +104,7 @@ struct ListsPages {
 
     @Sendable func editForm(_ request: Request, context: AdminContext) async throws -> Response {
         let id = ListID(try context.id())
-        let list = try await services.lists.list(id, for: context.principal)
+        let list = try await lists.list(id, for: context.principal)
         guard context.principal.lists.canManage(id) else { throw TidingsError.listPermissionDenied(.manage, list: id) }
         return form(
             context, id: id,
@@ -119,7 +119,7 @@ struct ListsPages {
         let id = ListID(try context.id())
         do {
             let (draft, _) = try draft(context)
-            let list = try await services.lists.update(id, for: context.principal) { _ in draft }
+            let list = try await lists.update(id, for: context.principal) { _ in draft }
             return context.redirect("/admin/lists", notice: "Saved the list \(list.name).")
         } catch let error as TidingsError where error.kind == .badRequest {
             return form(
@@ -129,7 +129,7 @@ struct ListsPages {
 
     @Sendable func confirmDelete(_ request: Request, context: AdminContext) async throws -> Response {
         let id = ListID(try context.id())
-        let list = try await services.lists.list(id, for: context.principal)
+        let list = try await lists.list(id, for: context.principal)
         guard context.principal.lists.canManage(id) else { throw TidingsError.listPermissionDenied(.manage, list: id) }
         return context.page(
             "list-delete", title: "Lists · Delete",
@@ -138,8 +138,8 @@ struct ListsPages {
 
     @Sendable func delete(_ request: Request, context: AdminContext) async throws -> Response {
         let id = ListID(try context.id())
-        let list = try await services.lists.list(id, for: context.principal)
-        try await services.lists.delete([id], for: context.principal)
+        let list = try await lists.list(id, for: context.principal)
+        try await lists.delete([id], for: context.principal)
         return context.redirect("/admin/lists", notice: "Deleted the list \(list.name).")
     }
 }

@@ -2,11 +2,18 @@ import Foundation
 import Hummingbird
 import TidingsCore
 
-/// The server-rendered sign-in pages: login, first-run setup, and a minimal `/admin` landing
-/// page (the full admin UI comes later). Forms carry a per-browser nonce that must match a
+/// The server-rendered sign-in pages: login, first-run setup and the TOTP step. Forms carry a per-browser nonce that must match a
 /// cookie (login CSRF protection), and `next` is reduced to a local path.
 struct LoginPages {
-    let services: AppServices
+    let audit: AuditLog
+    let clock: WallClock
+    let throttle: FailureThrottle
+    let sessions: SessionService
+    let setup: FirstRunSetup
+    let users: UserService
+    let twoFactor: TwoFactorService
+    /// Seals the cookie between the password and the TOTP step.
+    let pendingLogins: SecretBox
     let cookie: SessionCookie
     let addresses: ClientAddressResolver
 
@@ -19,11 +26,14 @@ struct LoginPages {
             sameSite: .strict)
     }
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get("admin/login", use: showLogin)
-        router.post("admin/login", use: submitLogin)
-        router.get("admin/login/twofa", use: showSecondStep)
-        router.post("admin/login/twofa", use: submitSecondStep)
+    var routes: [PublicRoute] {
+        [
+            PublicRoute(.get, "admin/login", "the login form (and the first-run setup form)", showLogin),
+            PublicRoute(
+                .post, "admin/login", "signs in, or creates the first Super Admin with the setup code", submitLogin),
+            PublicRoute(.get, "admin/login/twofa", "the TOTP step of a login", showSecondStep),
+            PublicRoute(.post, "admin/login/twofa", "checks the TOTP code and starts the session", submitSecondStep),
+        ]
     }
 
     struct LoginForm: Decodable {
@@ -78,7 +88,7 @@ struct LoginPages {
         let actor = AuditEvent.Actor(
             kind: userID == nil ? .anonymous : .session, userID: userID,
             username: username.map { String($0.prefix(128)) })
-        services.audit.record(
+        audit.record(
             action, outcome, actor: actor, clientIP: address?.description, userAgent: request.headers[.userAgent],
             code: code)
     }
@@ -114,10 +124,10 @@ struct LoginPages {
         -> Response
     {
         let nonce = Base62.random(count: 24)
-        let setup = try await services.setup.isNeeded()
+        let needsSetup = try await setup.isNeeded()
         var response = HTMLPage.response(
-            title: setup ? "Set up Tidings" : "Log in",
-            body: setup
+            title: needsSetup ? "Set up Tidings" : "Log in",
+            body: needsSetup
                 ? Self.setupForm(next: next, nonce: nonce, username: username, email: email, error: error)
                 : Self.loginForm(next: next, nonce: nonce, username: username, error: error))
         response.setCookie(nonceCookie(nonce))
@@ -175,36 +185,36 @@ struct LoginPages {
         }
         let userAgent = request.headers[.userAgent]
         let address = addresses.address(of: request, peer: context.channel?.remoteAddress)
-        let setup = try await services.setup.isNeeded()
-        let username = setup ? nil : form.username?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let wait = services.throttle.retryAfter(
-            .login, address: address, username: username, at: services.clock.now())
+        let needsSetup = try await setup.isNeeded()
+        let username = needsSetup ? nil : form.username?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let wait = throttle.retryAfter(
+            .login, address: address, username: username, at: clock.now())
         {
             return try await throttledPage(next: next, wait: wait)
         }
         let opened: SessionService.Opened
         do {
-            if setup {
+            if needsSetup {
                 guard form.password == form.password2 else {
                     return try await page(
                         next: next, username: form.username ?? "", email: form.email ?? "",
                         error: "The passwords do not match.")
                 }
-                let user = try await services.setup.complete(
+                let user = try await setup.complete(
                     code: form.setup_code ?? "", username: form.username ?? "", email: form.email ?? "",
                     password: form.password ?? "")
                 context.logger.notice(
                     "setup completed: created the first Super Admin", metadata: ["username": "\(user.username)"])
-                opened = try await services.sessions.open(for: user, clientIP: context.clientIP, userAgent: userAgent)
+                opened = try await sessions.open(for: user, clientIP: context.clientIP, userAgent: userAgent)
             } else {
-                let user = try await services.sessions.checkPassword(
+                let user = try await sessions.checkPassword(
                     username: form.username ?? "", password: form.password ?? "")
                 if user.twoFactor == .totp {  // the password was right; the code comes next
-                    services.throttle.succeed(.login, address: address, username: username)
+                    throttle.succeed(.login, address: address, username: username)
                     recordLogin("login.password", .success, username: user.username, code: nil, request, address)
                     return pendingSecondStep(for: user, next: next)
                 }
-                opened = try await services.sessions.open(for: user, clientIP: context.clientIP, userAgent: userAgent)
+                opened = try await sessions.open(for: user, clientIP: context.clientIP, userAgent: userAgent)
             }
         } catch let error as TidingsError {
             if case .busy(let wait) = error.kind {
@@ -215,17 +225,17 @@ struct LoginPages {
                 return try await page(
                     next: next, username: form.username ?? "", email: form.email ?? "", error: error.message)
             }
-            let wait = services.throttle.fail(.login, address: address, username: username, at: services.clock.now())
+            let wait = throttle.fail(.login, address: address, username: username, at: clock.now())
             recordLogin(
-                setup ? "login.setup" : "login.password", .failure, username: username, code: error.code, request,
+                needsSetup ? "login.setup" : "login.password", .failure, username: username, code: error.code, request,
                 address)
             if let wait { return try await throttledPage(next: next, wait: wait) }
             return try await page(
                 next: next, username: form.username ?? "", email: form.email ?? "", error: error.message)
         }
-        services.throttle.succeed(.login, address: address, username: username)
+        throttle.succeed(.login, address: address, username: username)
         recordLogin(
-            setup ? "login.setup" : "login.password", .success, username: opened.user.username, code: nil, request,
+            needsSetup ? "login.setup" : "login.password", .success, username: opened.user.username, code: nil, request,
             address, userID: opened.user.id)
         var response = Response(status: .found, headers: [.location: next])
         response.setCookie(cookie.setting(opened.sessionID))

@@ -6,7 +6,10 @@ import TidingsCore
 /// current password (and ends the user's other sessions), TOTP enrolment and removal, and the
 /// user's active sessions with "log out other sessions".
 struct ProfilePages {
-    let services: AppServices
+    let configuration: TidingsConfiguration
+    let sessions: SessionService
+    let users: UserService
+    let twoFactor: TwoFactorService
 
     var routes: [AdminRoute] {
         [
@@ -32,7 +35,7 @@ struct ProfilePages {
     ) async throws -> Response {
         let user = context.principal.user
         let current = context.sessionHash
-        let sessions: [[String: Any]] = try await services.sessions.sessions(of: user.id).map { session in
+        let sessions: [[String: Any]] = try await sessions.sessions(of: user.id).map { session in
             [
                 "created": AdminFormat.time(session.createdAt), "lastSeen": AdminFormat.time(session.lastSeenAt),
                 "ip": session.clientIP ?? "—", "agent": session.userAgent ?? "—", "current": session.idHash == current,
@@ -66,7 +69,7 @@ struct ProfilePages {
 
     @Sendable func updateDetails(_ request: Request, context: AdminContext) async throws -> Response {
         try await attempt(context, fields: ["name", "email"], success: "Profile saved.") {
-            _ = try await services.users.updateProfile(
+            _ = try await users.updateProfile(
                 of: context.principal, name: context.field("name"), email: context.field("email"), password: nil,
                 currentPassword: nil, keepingSession: nil)
         }
@@ -83,7 +86,7 @@ struct ProfilePages {
             context, fields: ["password", "current_password"],
             success: "Password changed. Your other sessions have been logged out."
         ) {
-            _ = try await services.users.updateProfile(
+            _ = try await users.updateProfile(
                 of: context.principal, name: nil, email: nil, password: password,
                 currentPassword: context.form.first { $0.0 == "current_password" }?.1, keepingSession: keeping)
         }
@@ -96,7 +99,7 @@ struct ProfilePages {
     private func offerPage(_ context: AdminContext, secret: String? = nil, error: String?) async throws -> Response {
         let user = context.principal.user
         if user.twoFactor == .totp { return context.redirect("/admin/profile") }
-        let offer = try services.twoFactor.offer(for: user)
+        let offer = try twoFactor.offer(for: user)
         let chosen = secret ?? offer.secret
         let url =
             secret == nil
@@ -105,7 +108,7 @@ struct ProfilePages {
             "twofa-enrol", title: "Profile · Two-factor",
             [
                 "secret": chosen, "url": url, "qr": QRCode(bytes: Array(url.utf8))?.svg as Any,
-                "required": services.configuration.requireTwoFactor,
+                "required": configuration.requireTwoFactor,
             ],
             status: error == nil ? .ok : .badRequest, error: error)
     }
@@ -113,7 +116,7 @@ struct ProfilePages {
     @Sendable func enableTwoFactor(_ request: Request, context: AdminContext) async throws -> Response {
         let secret = context.field("secret")
         do {
-            try await services.twoFactor.enable(
+            try await twoFactor.enable(
                 for: context.principal.user, secret: secret,
                 code: context.field("code").replacingOccurrences(of: " ", with: ""))
         } catch let error as TidingsError where error.kind == .badRequest {
@@ -124,14 +127,14 @@ struct ProfilePages {
 
     @Sendable func disableTwoFactor(_ request: Request, context: AdminContext) async throws -> Response {
         try await attempt(context, fields: ["twofa_password"], success: "Two-factor authentication is off.") {
-            try await services.twoFactor.disable(
+            try await twoFactor.disable(
                 for: context.principal.user, by: context.principal,
                 password: context.form.first { $0.0 == "twofa_password" }?.1)
         }
     }
 
     @Sendable func logoutOthers(_ request: Request, context: AdminContext) async throws -> Response {
-        try await services.sessions.logoutOthers(of: context.principal.user.id, keeping: context.sessionHash)
+        try await sessions.logoutOthers(of: context.principal.user.id, keeping: context.sessionHash)
         return context.redirect("/admin/profile", notice: "Your other sessions have been logged out.")
     }
 }

@@ -6,7 +6,8 @@ import TidingsCore
 /// read-only) and list roles (get, or get and manage, per list). Deleting a role that users
 /// hold is refused with the reason, as `DELETE /api/roles/{id}` refuses it.
 struct RolesPages {
-    let services: AppServices
+    let roles: RoleService
+    let lists: ListService
 
     var routes: [AdminRoute] {
         [
@@ -26,14 +27,14 @@ struct RolesPages {
 
     @Sendable func list(_ request: Request, context: AdminContext) async throws -> Response {
         let manage = context.has(.rolesManage)
-        let userRoles: [[String: Any]] = try await services.roles.userRoles().map { role in
+        let userRoles: [[String: Any]] = try await roles.userRoles().map { role in
             [
                 "id": role.id.rawValue, "name": role.name, "superAdmin": role.isSuperAdmin,
                 "summary": role.isSuperAdmin ? "every permission" : "\(role.permissions.count) permission(s)",
                 "canDelete": manage && !role.isSuperAdmin,
             ]
         }
-        let listRoles: [[String: Any]] = try await services.roles.listRoles().map { role in
+        let listRoles: [[String: Any]] = try await roles.listRoles().map { role in
             [
                 "id": role.id.rawValue, "name": role.name, "canDelete": manage,
                 "summary": role.lists.map { "\($0.listName) (\($0.permissions.contains(.manage) ? "manage" : "get"))" }
@@ -62,7 +63,7 @@ struct RolesPages {
 
     private func userRole(_ context: AdminContext) async throws -> UserRole {
         let id = RoleID(try context.id())
-        guard let role = try await services.roles.userRoles().first(where: { $0.id == id }) else {
+        guard let role = try await roles.userRoles().first(where: { $0.id == id }) else {
             throw TidingsError.notFound("Role")
         }
         return role
@@ -92,10 +93,10 @@ struct RolesPages {
         do {
             let role =
                 if let existing {
-                    try await services.roles.updateUserRole(
+                    try await roles.updateUserRole(
                         existing.id, name: name, permissions: permissions, by: context.principal)
                 } else {
-                    try await services.roles.createUserRole(name: name, permissions: permissions, by: context.principal)
+                    try await roles.createUserRole(name: name, permissions: permissions, by: context.principal)
                 }
             return context.redirect("/admin/roles", notice: "Saved the user role \(role.name).")
         } catch let error as TidingsError where error.kind == .badRequest || error.kind == .conflict {
@@ -121,7 +122,7 @@ struct RolesPages {
 
     private func listRole(_ context: AdminContext) async throws -> ListRole {
         let id = RoleID(try context.id())
-        guard let role = try await services.roles.listRoles().first(where: { $0.id == id }) else {
+        guard let role = try await roles.listRoles().first(where: { $0.id == id }) else {
             throw TidingsError.notFound("Role")
         }
         return role
@@ -130,7 +131,7 @@ struct RolesPages {
     private func listRoleForm(
         _ context: AdminContext, role: ListRole?, name: String, grants: [ListID: String], error: String?
     ) async throws -> Response {
-        let lists: [[String: Any]] = try await ListsPages.visibleLists(services, context).map { list in
+        let lists: [[String: Any]] = try await ListsPages.visibleLists(lists, context).map { list in
             let grant = grants[list.id] ?? "none"
             return [
                 "id": list.id.rawValue, "name": list.name, "none": grant == "none", "get": grant == "get",
@@ -160,10 +161,10 @@ struct RolesPages {
         do {
             let role =
                 if let existing {
-                    try await services.roles.updateListRole(
+                    try await roles.updateListRole(
                         existing.id, name: name, grants: grants, by: context.principal)
                 } else {
-                    try await services.roles.createListRole(name: name, grants: grants, by: context.principal)
+                    try await roles.createListRole(name: name, grants: grants, by: context.principal)
                 }
             return context.redirect("/admin/roles", notice: "Saved the list role \(role.name).")
         } catch let error as TidingsError where error.kind == .badRequest || error.kind == .conflict {
@@ -175,8 +176,8 @@ struct RolesPages {
 
     private func anyRole(_ context: AdminContext) async throws -> (RoleID, String) {
         let id = RoleID(try context.id())
-        if let role = try await services.roles.userRoles().first(where: { $0.id == id }) { return (id, role.name) }
-        if let role = try await services.roles.listRoles().first(where: { $0.id == id }) { return (id, role.name) }
+        if let role = try await roles.userRoles().first(where: { $0.id == id }) { return (id, role.name) }
+        if let role = try await roles.listRoles().first(where: { $0.id == id }) { return (id, role.name) }
         throw TidingsError.notFound("Role")
     }
 
@@ -188,7 +189,7 @@ struct RolesPages {
     @Sendable func delete(_ request: Request, context: AdminContext) async throws -> Response {
         let (id, name) = try await anyRole(context)
         do {
-            try await services.roles.delete(id)
+            try await roles.delete(id)
         } catch let error as TidingsError where error.kind == .conflict || error.kind == .badRequest {
             return context.page(
                 "role-delete", title: "Roles · Delete", ["id": id.rawValue, "name": name, "inUse": true],

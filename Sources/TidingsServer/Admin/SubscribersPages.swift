@@ -7,7 +7,8 @@ import TidingsCore
 /// attributes as JSON, blocklist, delete. `SubscriberService` applies the per-list rules
 /// (`ListAccess`), exactly as for `/api/subscribers`.
 struct SubscribersPages {
-    let services: AppServices
+    let subscribers: SubscriberService
+    let lists: ListService
 
     static let perPage = 20
 
@@ -37,7 +38,7 @@ struct SubscribersPages {
         var result = Page<Subscriber>(items: [], total: 0)
         do {
             query.expression = try SubscribersController.expression(filters["query"], for: context.principal)
-            result = try await services.subscribers.subscribers(
+            result = try await subscribers.subscribers(
                 query, requestedLists: requested, for: context.principal)
         } catch let failure as TidingsError where failure.kind == .badRequest || failure.kind == .forbidden {
             error = failure.message
@@ -69,7 +70,7 @@ struct SubscribersPages {
     /// The lists the user may see, for the filter and the form, with `manage` where it may write.
     private func visibleLists(_ context: AdminContext, selected: Set<ListID>) async throws -> [[String: Any]] {
         let access = context.principal.lists
-        return try await ListsPages.visibleLists(services, context).map { list in
+        return try await ListsPages.visibleLists(lists, context).map { list in
             [
                 "id": list.id.rawValue, "name": list.name, "selected": selected.contains(list.id),
                 "manage": access.canManage(list.id), "double": list.optin == .double,
@@ -118,7 +119,7 @@ struct SubscribersPages {
         do {
             let (input, chosen, raw) = try posted(context)
             (values, lists) = (raw, chosen)
-            let subscriber = try await services.subscribers.create(
+            let subscriber = try await subscribers.create(
                 input, lists: chosen, preconfirm: context.field("preconfirm") == "true", for: context.principal)
             return context.redirect("/admin/subscribers", notice: "Created \(subscriber.email).")
         } catch let error as TidingsError where error.kind == .badRequest || error.kind == .conflict {
@@ -142,7 +143,7 @@ struct SubscribersPages {
 
     @Sendable func editForm(_ request: Request, context: AdminContext) async throws -> Response {
         let id = SubscriberID(try context.id())
-        let subscriber = try await services.subscribers.subscriber(id, for: context.principal)
+        let subscriber = try await subscribers.subscriber(id, for: context.principal)
         return try await form(
             context, id: id,
             values: [
@@ -159,7 +160,7 @@ struct SubscribersPages {
         do {
             let (input, chosen, raw) = try posted(context)
             (values, lists) = (raw, chosen)
-            let subscriber = try await services.subscribers.update(
+            let subscriber = try await subscribers.update(
                 id, lists: chosen, preconfirm: context.field("preconfirm") == "true", for: context.principal
             ) { _ in input }
             return context.redirect("/admin/subscribers", notice: "Saved \(subscriber.email).")
@@ -173,14 +174,14 @@ struct SubscribersPages {
 
     @Sendable func blocklist(_ request: Request, context: AdminContext) async throws -> Response {
         let id = SubscriberID(try context.id())
-        let subscriber = try await services.subscribers.subscriber(id, for: context.principal)
-        try await services.subscribers.blocklist([id], for: context.principal)
+        let subscriber = try await subscribers.subscriber(id, for: context.principal)
+        try await subscribers.blocklist([id], for: context.principal)
         return context.redirect(
             "/admin/subscribers", notice: "Blocklisted \(subscriber.email): unsubscribed from every list.")
     }
 
     @Sendable func confirmDelete(_ request: Request, context: AdminContext) async throws -> Response {
-        let subscriber = try await services.subscribers.subscriber(
+        let subscriber = try await subscribers.subscriber(
             SubscriberID(try context.id()), for: context.principal)
         return context.page(
             "subscriber-delete", title: "Subscribers · Delete",
@@ -189,8 +190,8 @@ struct SubscribersPages {
 
     @Sendable func delete(_ request: Request, context: AdminContext) async throws -> Response {
         let id = SubscriberID(try context.id())
-        let subscriber = try await services.subscribers.subscriber(id, for: context.principal)
-        try await services.subscribers.delete([id], for: context.principal)
+        let subscriber = try await subscribers.subscriber(id, for: context.principal)
+        try await subscribers.delete([id], for: context.principal)
         return context.redirect("/admin/subscribers", notice: "Deleted \(subscriber.email).")
     }
 }

@@ -5,7 +5,11 @@ import TidingsCore
 /// Admin → Users → an API user's tokens: the table, and create, rotate, revoke, revoke all.
 /// The same service calls, with the same permissions, as `/api/users/{id}/tokens`.
 struct TokensPages {
-    let services: AppServices
+    let tokens: TokenService
+    let users: UserService
+    /// Where the API is, for the pasteable lines of a new secret.
+    let rootURL: String
+    let lists: ListService
 
     var routes: [AdminRoute] {
         [
@@ -23,7 +27,7 @@ struct TokensPages {
     }
 
     private func user(_ context: AdminContext) async throws -> User {
-        let user = try await services.users.user(UserID(try context.id()))
+        let user = try await users.user(UserID(try context.id()))
         guard user.type == .api else { throw TidingsError.notFound("API user") }
         return user
     }
@@ -31,8 +35,8 @@ struct TokensPages {
     private func page(
         _ context: AdminContext, user: User, form: [String: String] = [:], notice: String? = nil, error: String? = nil
     ) async throws -> Response {
-        let policy = services.tokens.policy
-        let rows: [[String: Any]] = try await services.tokens.tokens(of: user.id, by: context.principal).map { token in
+        let policy = tokens.policy
+        let rows: [[String: Any]] = try await tokens.tokens(of: user.id, by: context.principal).map { token in
             let state = token.state(at: context.now, idleLifetime: policy.idleLifetime)
             let soon =
                 state == .active
@@ -55,7 +59,7 @@ struct TokensPages {
         let scopeGroups: [[String: Any]] = Permission.catalogue.map { group in
             ["group": group.group, "permissions": group.permissions.map { ["name": $0] }]
         }
-        let lists: [[String: Any]] = try await ListsPages.visibleLists(services, context).map {
+        let lists: [[String: Any]] = try await ListsPages.visibleLists(lists, context).map {
             ["id": $0.id.rawValue, "name": $0.name]
         }
         return context.page(
@@ -86,14 +90,14 @@ struct TokensPages {
         let scopes = context.fields("scopes")
         let lists = context.fields("token_lists").compactMap(Int.init).filter { $0 > 0 }
         do {
-            let issued = try await services.tokens.create(
+            let issued = try await tokens.create(
                 for: user.id,
                 TokenService.Request(
                     name: form["name"] ?? "", expiry: expiry, scopes: scopes.isEmpty ? nil : scopes,
                     lists: lists.isEmpty ? nil : lists, allowedCIDRs: cidrs),
                 by: context.principal)
             return TokenIssuedPage.response(
-                context, services: services, user: user, token: issued.token, secret: issued.secret,
+                context, rootURL: rootURL, user: user, token: issued.token, secret: issued.secret,
                 heading: "Token \(issued.token.name) created")
         } catch let error as TidingsError where error.kind == .badRequest {
             return try await page(context, user: user, form: form, error: error.message)
@@ -104,10 +108,10 @@ struct TokensPages {
         let user = try await user(context)
         let grace = Int(context.field("grace_seconds"))
         do {
-            let issued = try await services.tokens.rotate(
+            let issued = try await tokens.rotate(
                 try tokenID(context), of: user.id, graceSeconds: grace, by: context.principal)
             return TokenIssuedPage.response(
-                context, services: services, user: user, token: issued.token, secret: issued.secret,
+                context, rootURL: rootURL, user: user, token: issued.token, secret: issued.secret,
                 heading: "Token \(issued.token.name) rotated", graceUntil: issued.token.graceUntil)
         } catch let error as TidingsError where error.kind == .badRequest {
             return try await page(context, user: user, error: error.message)
@@ -116,14 +120,14 @@ struct TokensPages {
 
     @Sendable func revoke(_ request: Request, context: AdminContext) async throws -> Response {
         let user = try await user(context)
-        let token = try await services.tokens.revoke(try tokenID(context), of: user.id, by: context.principal)
+        let token = try await tokens.revoke(try tokenID(context), of: user.id, by: context.principal)
         return context.redirect(
             "/admin/users/\(user.id.rawValue)/tokens", notice: "Revoked \(token.name): it no longer works anywhere.")
     }
 
     @Sendable func revokeAll(_ request: Request, context: AdminContext) async throws -> Response {
         let user = try await user(context)
-        let count = try await services.tokens.revokeAll(of: user.id, by: context.principal)
+        let count = try await tokens.revokeAll(of: user.id, by: context.principal)
         return context.redirect(
             "/admin/users/\(user.id.rawValue)/tokens", notice: "Revoked \(count) token\(count == 1 ? "" : "s").")
     }

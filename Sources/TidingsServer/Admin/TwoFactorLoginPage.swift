@@ -17,8 +17,8 @@ extension LoginPages {
 
     /// Redirects to the code form, holding the pending login in a cookie.
     func pendingSecondStep(for user: User, next: String) -> Response {
-        let deadline = Int(services.clock.now().addingTimeInterval(Self.pendingLifetime).timeIntervalSince1970)
-        let sealed = (try? services.pendingLogins.seal(Array("\(user.id.rawValue)|\(deadline)".utf8))) ?? ""
+        let deadline = Int(clock.now().addingTimeInterval(Self.pendingLifetime).timeIntervalSince1970)
+        let sealed = (try? pendingLogins.seal(Array("\(user.id.rawValue)|\(deadline)".utf8))) ?? ""
         let escaped = next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "%2Fadmin"
         var response = Response(status: .found, headers: [.location: "/admin/login/twofa?next=\(escaped)"])
         response.setCookie(
@@ -31,12 +31,12 @@ extension LoginPages {
     /// The user of a pending login that has not run out, or `nil`.
     func pendingUser(_ request: Request) async throws -> User? {
         guard let sealed = request.cookies[Self.pendingCookie]?.value,
-            let opened = services.pendingLogins.open(sealed),
+            let opened = pendingLogins.open(sealed),
             case let parts = String(decoding: opened, as: UTF8.self).split(separator: "|"), parts.count == 2,
             let id = Int(parts[0]), let deadline = Double(parts[1]),
-            services.clock.now().timeIntervalSince1970 < deadline
+            clock.now().timeIntervalSince1970 < deadline
         else { return nil }
-        let user = try? await services.users.user(UserID(id))
+        let user = try? await users.user(UserID(id))
         guard let user, user.status == .enabled, user.twoFactor == .totp else { return nil }
         return user
     }
@@ -60,20 +60,20 @@ extension LoginPages {
             return secondStepPage(next: next, error: "The form expired. Please try again.")
         }
         let address = addresses.address(of: request, peer: context.channel?.remoteAddress)
-        let now = services.clock.now()
-        if let wait = services.throttle.retryAfter(.login, address: address, username: user.username, at: now) {
+        let now = clock.now()
+        if let wait = throttle.retryAfter(.login, address: address, username: user.username, at: now) {
             return throttledSecondStep(next: next, wait: wait)
         }
-        guard try await services.twoFactor.verify(user, code: form.code ?? "") else {
-            let wait = services.throttle.fail(.login, address: address, username: user.username, at: now)
+        guard try await twoFactor.verify(user, code: form.code ?? "") else {
+            let wait = throttle.fail(.login, address: address, username: user.username, at: now)
             recordLogin(
                 "login.totp", .failure, username: user.username, code: TwoFactorService.invalidCode.code, request,
                 address)
             if let wait { return throttledSecondStep(next: next, wait: wait) }
             return secondStepPage(next: next, error: "That code is not right, or was already used. Try the next one.")
         }
-        services.throttle.succeed(.login, address: address, username: user.username)
-        let opened = try await services.sessions.open(
+        throttle.succeed(.login, address: address, username: user.username)
+        let opened = try await sessions.open(
             for: user, clientIP: address?.description, userAgent: request.headers[.userAgent])
         recordLogin("login.totp", .success, username: user.username, code: nil, request, address, userID: user.id)
         var response = Response(status: .found, headers: [.location: next])

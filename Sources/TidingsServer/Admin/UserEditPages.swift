@@ -5,7 +5,8 @@ import TidingsCore
 /// Admin → Users → one user: edit, disable or enable, delete (after a confirmation page, so it
 /// works without JavaScript). The same service calls and rules as `PUT`/`DELETE /api/users/{id}`.
 struct UserEditPages {
-    let services: AppServices
+    let users: UserService
+    let roles: RoleService
 
     var routes: [AdminRoute] {
         [
@@ -18,7 +19,7 @@ struct UserEditPages {
     }
 
     private func user(_ context: AdminContext) async throws -> User {
-        try await services.users.user(UserID(try context.id()))
+        try await users.user(UserID(try context.id()))
     }
 
     @Sendable func editForm(_ request: Request, context: AdminContext) async throws -> Response {
@@ -36,7 +37,7 @@ struct UserEditPages {
     private func form(
         _ context: AdminContext, user: User, values: [String: String], errors: [String: String], message: String? = nil
     ) async throws -> Response {
-        var data = try await UserFormData.roles(services, selected: values, for: context.principal)
+        var data = try await UserFormData.roles(roles, selected: values, for: context.principal)
         for (key, value) in values where key != "password" { data[key] = value }
         data["errors"] = errors
         data["id"] = user.id.rawValue
@@ -62,7 +63,7 @@ struct UserEditPages {
         update.userRoleID = Int(values["user_role_id"] ?? "").flatMap { $0 > 0 ? RoleID($0) : nil }
         update.listRole = Int(values["list_role_id"] ?? "").flatMap { $0 > 0 ? .set(RoleID($0)) : nil } ?? .remove
         do {
-            let updated = try await services.users.update(user.id, update, by: context.principal)
+            let updated = try await users.update(user.id, update, by: context.principal)
             return context.redirect("/admin/users", notice: "Saved \(updated.username).")
         } catch let error as TidingsError
             where error.kind == .badRequest || error.kind == .conflict || error.code == "beyond_own_access"
@@ -83,7 +84,7 @@ struct UserEditPages {
         var update = UserService.Update()
         update.status = status
         update.listRole = .keep
-        _ = try await services.users.update(user.id, update, by: context.principal)
+        _ = try await users.update(user.id, update, by: context.principal)
         let verb = status == .disabled ? "Disabled" : "Enabled"
         let effect = status == .disabled ? ": its sessions and tokens stopped working at once." : "."
         return context.redirect("/admin/users", notice: "\(verb) \(user.username)\(effect)")
@@ -101,7 +102,7 @@ struct UserEditPages {
         if user.id == context.principal.user.id {
             throw TidingsError.badRequest("You cannot delete yourself.", code: "invalid_id")
         }
-        try await services.users.delete([user.id], by: context.principal)
+        try await users.delete([user.id], by: context.principal)
         return context.redirect("/admin/users", notice: "Deleted \(user.username).")
     }
 }
@@ -109,15 +110,15 @@ struct UserEditPages {
 /// The role choices of the user forms: only the roles the signed-in user may give.
 enum UserFormData {
     static func roles(
-        _ services: AppServices, selected values: [String: String], for principal: Principal
+        _ roleService: RoleService, selected values: [String: String], for principal: Principal
     ) async throws -> [String: Any] {
         let selectedRole = Int(values["user_role_id"] ?? "")
         let selectedListRole = Int(values["list_role_id"] ?? "")
-        let grantable = try await services.roles.userRoles().filter { Authority.mayGrant($0, by: principal) }
+        let grantable = try await roleService.userRoles().filter { Authority.mayGrant($0, by: principal) }
         let roles = grantable.map { role -> [String: Any] in
             ["id": role.id.rawValue, "name": role.name, "selected": role.id.rawValue == selectedRole]
         }
-        let grantableLists = try await services.roles.listRoles().filter { Authority.mayGrant($0, by: principal) }
+        let grantableLists = try await roleService.listRoles().filter { Authority.mayGrant($0, by: principal) }
         let listRoles = grantableLists.map { role -> [String: Any] in
             ["id": role.id.rawValue, "name": role.name, "selected": role.id.rawValue == selectedListRole]
         }

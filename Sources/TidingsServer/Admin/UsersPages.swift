@@ -5,7 +5,11 @@ import TidingsCore
 /// Admin → Users: the list, and a new user of either type. Creating an API user answers with its
 /// first token, shown this once.
 struct UsersPages {
-    let services: AppServices
+    let configuration: TidingsConfiguration
+    let tokens: TokenService
+    let users: UserService
+    let roles: RoleService
+    let directory: AuthDirectory
 
     var routes: [AdminRoute] {
         [
@@ -16,8 +20,8 @@ struct UsersPages {
     }
 
     @Sendable func list(_ request: Request, context: AdminContext) async throws -> Response {
-        let users = try await services.users.users()
-        let snapshot = try await services.directory.snapshot()
+        let users = try await users.users()
+        let snapshot = try await directory.snapshot()
         let rows: [[String: Any]] = users.map { user in
             let access = snapshot.accessByUserID[user.id]
             return [
@@ -42,7 +46,7 @@ struct UsersPages {
     private func form(
         _ context: AdminContext, values: [String: String], errors: [String: String], message: String? = nil
     ) async throws -> Response {
-        var data = try await UserFormData.roles(services, selected: values, for: context.principal)
+        var data = try await UserFormData.roles(roles, selected: values, for: context.principal)
         data["errors"] = errors
         for (key, value) in values where key != "password" { data[key] = value }
         data["isAPI"] = values["type"] == "api"
@@ -66,7 +70,7 @@ struct UsersPages {
             listRoleID: Int(values["list_role_id"] ?? "").flatMap { $0 > 0 ? RoleID($0) : nil })
         let created: UserService.Created
         do {
-            created = try await services.users.create(creation, by: context.principal)
+            created = try await users.create(creation, by: context.principal)
         } catch let error as TidingsError
             where error.kind == .badRequest || error.kind == .conflict || error.code == "beyond_own_access"
         {
@@ -79,9 +83,9 @@ struct UsersPages {
         guard let secret = created.token else {
             return context.redirect("/admin/users", notice: "Created the login user \(created.user.username).")
         }
-        let tokens = try await services.tokens.tokens(of: created.user.id, by: context.principal)
+        let tokens = try await tokens.tokens(of: created.user.id, by: context.principal)
         return TokenIssuedPage.response(
-            context, services: services, user: created.user, token: tokens.first, secret: secret,
+            context, rootURL: configuration.rootURL, user: created.user, token: tokens.first, secret: secret,
             heading: "API user \(created.user.username) created")
     }
 }
@@ -89,10 +93,10 @@ struct UsersPages {
 /// The page that shows a new secret once, with the three ways to send it.
 enum TokenIssuedPage {
     static func response(
-        _ context: AdminContext, services: AppServices, user: User, token: APIToken?, secret: String, heading: String,
+        _ context: AdminContext, rootURL: String, user: User, token: APIToken?, secret: String, heading: String,
         graceUntil: Date? = nil
     ) -> Response {
-        var root = services.configuration.rootURL
+        var root = rootURL
         while root.hasSuffix("/") { root.removeLast() }
         return context.page(
             "token-issued", title: "Users · Token",

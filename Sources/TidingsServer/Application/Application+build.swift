@@ -32,11 +32,14 @@ public func buildApplication(
     // the audit log's final flush and the mail queue's last attempts still reach it.
     let lifecycle: [any Service] =
         [database].compactMap { $0 } + [
-            SessionSweeper(services: services, interval: .seconds(3_600), logger: logger),
+            SessionSweeper(
+                store: services.stores.sessions, idleLifetime: configuration.sessionIdleLifetime, clock: services.clock,
+                interval: .seconds(3_600), logger: logger),
             AuditFlushService(audit: services.audit, interval: .seconds(1)),
             services.mailQueue,
             AuthChangeService(
-                services: services, channel: services.authChanges, reloadInterval: .seconds(5), logger: logger),
+                directory: services.directory, tokenUsage: services.tokenUsage, clock: services.clock,
+                channel: services.authChanges, reloadInterval: .seconds(5), logger: logger),
         ]
     var app = Application(
         router: router,
@@ -50,36 +53,34 @@ public func buildApplication(
         logger: logger)
     // While the services run and before the server listens: no request meets a half-prepared
     // instance.
-    app.beforeServerStarts { try await StartupWork(services: services, logger: logger).run() }
+    app.beforeServerStarts {
+        try await StartupWork(
+            configuration: configuration, importer: services.importer, setup: services.setup, logger: logger
+        ).run()
+    }
     return app
 }
 
-/// Every route of the application.
+/// The router: middleware, then the three route tables (`Routes.swift`), each mounted behind
+/// its own checks.
 public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     let configuration = services.configuration
-    let cookie = SessionCookie(secure: configuration.usesHTTPS, maxAge: Int(configuration.sessionAbsoluteLifetime))
+    let http = HTTPEdges(configuration: configuration)
     let router = Router(context: AppRequestContext.self)
-    let addresses = ClientAddressResolver(trustedProxies: configuration.trustedProxyNetworks)
     let gate = AdminGate(
-        services: services, cookie: cookie, origin: OriginCheck(rootURL: configuration.rootURL), addresses: addresses)
+        configuration: configuration, clock: services.clock, sessions: services.sessions,
+        secretHasher: services.secretHasher, cookie: http.cookie, origin: http.origin, addresses: http.addresses)
     let renderer = AdminRenderer()
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: NULInURLMiddleware())
     router.add(middleware: QueryStringMiddleware())
     router.add(middleware: AdminNotFoundMiddleware(gate: gate, renderer: renderer, audit: services.audit))
-    router.get("health") { request, _ in try ok(true, request) }
-    LoginPages(services: services, cookie: cookie, addresses: addresses).register(on: router)
-    AdminAssets.register(on: router)
-    router.mount(adminRoutes(services: services, cookie: cookie), gate: gate, renderer: renderer, audit: services.audit)
-    OptinPage(services: services).register(on: router)
+    router.mount(publicRoutes(services: services, http: http))
+    router.mount(adminRoutes(services: services, http: http), gate: gate, renderer: renderer, audit: services.audit)
     let authenticator = APIAuthenticator(
-        verifier: services.verifier, sessions: services.sessions, cookie: cookie,
-        origin: OriginCheck(rootURL: configuration.rootURL),
-        addresses: addresses, connections: services.connectionCredentials, throttle: services.throttle,
+        verifier: services.verifier, sessions: services.sessions, cookie: http.cookie, origin: http.origin,
+        addresses: http.addresses, connections: services.connectionCredentials, throttle: services.throttle,
         audit: services.audit, format: services.tokenFormat, hasher: services.secretHasher, clock: services.clock)
-    router.post(
-        RouterPath(LeakReportController.path),
-        use: LeakReportController(services: services, addresses: addresses).report)
     router.group("api").mount(
         apiRoutes(services: services), authenticator: authenticator,
         tokenHeaders: TokenHeaders(policy: configuration.tokenPolicy), audit: services.audit,
@@ -87,24 +88,18 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     return router
 }
 
-/// The admin UI's route table, area by area.
-func adminRoutes(services: AppServices, cookie: SessionCookie) -> [AdminRoute] {
-    DashboardPages(services: services, cookie: cookie).routes + UsersPages(services: services).routes
-        + UserEditPages(services: services).routes + TokensPages(services: services).routes
-        + AuditPages(services: services).routes + ProfilePages(services: services).routes
-        + ListsPages(services: services).routes + RolesPages(services: services).routes
-        + SubscribersPages(services: services).routes + ImportPages(services: services).routes
-}
+/// What the HTTP layer derives from the configuration once: the session cookie's attributes,
+/// the origin that state-changing browser requests must come from, and which proxies'
+/// `X-Forwarded-For` is believed.
+struct HTTPEdges: Sendable {
+    let cookie: SessionCookie
+    let origin: OriginCheck
+    let addresses: ClientAddressResolver
 
-/// The authenticated API's route table, area by area.
-public func apiRoutes(services: AppServices) -> [APIRoute] {
-    let cookie = SessionCookie(
-        secure: services.configuration.usesHTTPS, maxAge: Int(services.configuration.sessionAbsoluteLifetime))
-    return SystemController(services: services).routes + UsersController(services: services).routes
-        + ProfileController(services: services, cookie: cookie).routes + RolesController(services: services).routes
-        + ListsController(services: services).routes + SubscribersController(services: services).routes
-        + SubscriberExportController(services: services).routes + SubscriberQueryController(services: services).routes
-        + ImportController(services: services).routes
-        + TokensController(services: services).routes
-        + AuditController(services: services).routes + TwoFactorController(services: services).routes
+    init(configuration: TidingsConfiguration) {
+        cookie = SessionCookie(
+            secure: configuration.usesHTTPS, maxAge: Int(configuration.sessionAbsoluteLifetime))
+        origin = OriginCheck(rootURL: configuration.rootURL)
+        addresses = ClientAddressResolver(trustedProxies: configuration.trustedProxyNetworks)
+    }
 }

@@ -8,7 +8,9 @@ import TidingsCore
 /// change came from a process that cannot announce (the CLI on SQLite). It also writes the
 /// token last-use records still held in memory, periodically and at shutdown.
 struct AuthChangeService: Service {
-    let services: AppServices
+    let directory: AuthDirectory
+    let tokenUsage: TokenUsageRecorder
+    let clock: WallClock
     let channel: (any AuthChangeChannel)?
     let reloadInterval: Duration
     let logger: Logger
@@ -20,11 +22,11 @@ struct AuthChangeService: Service {
             }
             group.addTask { await reloadAndFlushPeriodically() }
         }
-        await services.tokenUsage.flush(at: services.clock.now())
+        await tokenUsage.flush(at: clock.now())
     }
 
     private func listen(to channel: any AuthChangeChannel) async {
-        let directory = services.directory
+        let directory = directory
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
@@ -45,11 +47,11 @@ struct AuthChangeService: Service {
             var sinceFlush: Duration = .zero
             while !Task.isCancelled {
                 try await Task.sleep(for: reloadInterval)
-                services.directory.refreshInBackground()
+                directory.refreshInBackground()
                 sinceFlush += reloadInterval
                 if sinceFlush >= .seconds(60) {
                     sinceFlush = .zero
-                    await services.tokenUsage.flush(at: services.clock.now())
+                    await tokenUsage.flush(at: clock.now())
                 }
             }
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ServiceLifecycle
 import TidingsCore
@@ -5,16 +6,18 @@ import TidingsCore
 /// Removes sessions past their absolute or idle lifetime, every `interval` seconds, so expired
 /// rows do not pile up (they are refused on use either way).
 struct SessionSweeper: Service {
-    let services: AppServices
+    let store: any SessionStore
+    /// Sessions unused for this long are expired.
+    let idleLifetime: TimeInterval
+    let clock: WallClock
     let interval: Duration
     let logger: Logger
 
     /// One sweep; returns how many sessions it removed.
     @discardableResult
     func sweep() async throws -> Int {
-        let now = services.clock.now()
-        return try await services.stores.sessions.deleteExpiredSessions(
-            now: now, idleBefore: now.addingTimeInterval(-services.configuration.sessionIdleLifetime))
+        let now = clock.now()
+        return try await store.deleteExpiredSessions(now: now, idleBefore: now.addingTimeInterval(-idleLifetime))
     }
 
     func run() async throws {

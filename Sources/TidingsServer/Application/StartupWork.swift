@@ -7,18 +7,19 @@ import TidingsStore
 /// uploads, creates the configured Super Admin, or prints the one-time setup code when no login
 /// user exists.
 struct StartupWork {
-    let services: AppServices
+    let configuration: TidingsConfiguration
+    let importer: SubscriberImporter
+    let setup: FirstRunSetup
     let logger: Logger
 
     func run() async throws {
-        services.importer.recoverInterruptedImport()
-        let configuration = services.configuration
+        importer.recoverInterruptedImport()
         Upload.sweep(dataDirectory: configuration.dataDirectory, olderThan: 3_600, logger: logger)
         if let username = configuration.adminUser, let password = configuration.adminPassword {
-            if let user = try await services.setup.ensureAdmin(username: username, password: password) {
+            if let user = try await setup.ensureAdmin(username: username, password: password) {
                 logger.notice("created the Super Admin login user", metadata: ["username": "\(user.username)"])
             }
-        } else if let code = try await services.setup.issueCode() {
+        } else if let code = try await setup.issueCode() {
             logger.notice(
                 "no login user exists yet: open \(configuration.rootURL)/admin/login and enter the one-time setup code \(code)"
             )

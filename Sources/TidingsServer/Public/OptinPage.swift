@@ -8,11 +8,15 @@ import TidingsCore
 /// with `confirm=true`, as listmonk accepts) confirms. Public: the subscriber's UUID is the secret.
 /// Mail scanners that follow links only ever `GET` the page, so they confirm nothing.
 struct OptinPage {
-    let services: AppServices
+    let subscribers: SubscriberService
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get("subscription/optin/:subscriber", use: show)
-        router.post("subscription/optin/:subscriber", use: submit)
+    var routes: [PublicRoute] {
+        [
+            PublicRoute(
+                .get, "subscription/optin/:subscriber", "the double opt-in page (asks before it confirms)", show),
+            PublicRoute(
+                .post, "subscription/optin/:subscriber", "confirms a subscriber's pending subscriptions", submit),
+        ]
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -36,7 +40,7 @@ struct OptinPage {
         guard lists.count == rawLists.count else {
             return Self.page(title: "Link not valid", body: Self.invalidLink, status: .badRequest)
         }
-        let subscriptions = services.subscribers
+        let subscriptions = subscribers
         let pending =
             confirm
             ? try await subscriptions.confirmOptin(subscriber: uuid, lists: lists)

@@ -40,11 +40,12 @@ extension DatabaseEngine {
     /// Runs `body` while the engine runs, then closes the engine (the CLI and tests; the server
     /// runs engines as an application service instead).
     public func whileRunning<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
-        let result: Result<T, any Error> = await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await self.run() }
-            defer { group.cancelAll() }
-            do { return .success(try await body()) } catch { return .failure(error) }
-        }
+        // The body runs in the caller's task; the engine's background work beside it until then.
+        let background = Task { try await self.run() }
+        let result: Result<T, any Error>
+        do { result = .success(try await body()) } catch { result = .failure(error) }
+        background.cancel()
+        _ = await background.result
         await shutdown()
         return try result.get()
     }

@@ -1,8 +1,7 @@
 extension Migration {
-    /// Users, roles, lists, subscriptions (tables only: the subscriber API comes later), API
-    /// tokens, sessions and settings. Written once; `SchemaDialect` turns the placeholders into
-    /// each database's types (times are epoch seconds on SQLite and TIMESTAMPTZ on PostgreSQL;
-    /// JSON arrays are TEXT on both).
+    /// Users, roles, lists, subscriptions, API tokens, sessions and settings. Written once;
+    /// `SchemaDialect` turns the placeholders into each database's types (times are epoch seconds
+    /// on SQLite and TIMESTAMPTZ on PostgreSQL; JSON arrays are TEXT on both).
     static let initialSchema = Migration(
         version: 1, name: "initial schema",
         statements: [
