@@ -40,7 +40,7 @@ public final class MailQueue: MailOutbox, Service {
     }
 
     public func run() async throws {
-        try await withGracefulShutdownHandler {
+        await withGracefulShutdownHandler {
             for await message in stream { await deliver(message) }
         } onGracefulShutdown: { [continuation] in
             continuation.finish()

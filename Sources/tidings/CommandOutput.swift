@@ -26,7 +26,7 @@ enum CommandOutput {
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
-    static func printCreated(_ created: UserService.Created, role: UserRole, json: Bool) throws {
+    static func printCreated(_ created: UserService.Created, role: UserRole, rootURL: String, json: Bool) throws {
         let user = created.user
         if json {
             try printJSON(
@@ -44,7 +44,9 @@ enum CommandOutput {
             print("")
             print("    \(token)")
             print("")
-            print("Use it as:  curl -u \(user.username):\(token) <root URL>/api/lists")
+            print(
+                "Use it as:  curl -u '\(user.username):\(token)' \(rootURL.hasSuffix("/") ? String(rootURL.dropLast()) : rootURL)/api/lists"
+            )
         }
     }
 

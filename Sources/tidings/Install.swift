@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
+import TidingsCore
 import TidingsServer
 import TidingsStore
 
 struct Install: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create the database schema and the Super Admin role. Safe to run again: it never deletes data.",
+        abstract:
+            "Create the database schema, the Super Admin role and the default lists. Safe to run again: it never deletes data.",
         discussion:
             "Also creates the Super Admin login user when TIDINGS_ADMIN_USER and TIDINGS_ADMIN_PASSWORD are set.")
 
@@ -37,6 +39,14 @@ struct Install: AsyncParsableCommand {
                 before == 0
                     ? "Installed schema version \(Migrator.latestVersion)."
                     : "Already installed (schema version \(Migrator.latestVersion)); nothing to do.")
+            if before == 0 {
+                // The default lists of a new database (migration 7), as listmonk's install makes them.
+                for list in try await services.stores.lists.lists(ListQuery()).items.sorted(by: { $0.id < $1.id }) {
+                    print(
+                        "Created the list \"\(list.name)\" (id \(list.id), \(list.type.rawValue), \(list.optin.rawValue) opt-in)."
+                    )
+                }
+            }
         }
     }
 }

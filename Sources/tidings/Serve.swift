@@ -24,5 +24,6 @@ struct Serve: AsyncParsableCommand {
         group.maximumGracefulShutdownDuration = Self.gracefulShutdownLimit
         group.maximumCancellationDuration = .seconds(5)
         try await ServiceGroup(configuration: group).run()
+        logger.notice("Tidings shut down cleanly")
     }
 }

@@ -9,28 +9,50 @@ struct Tidings: AsyncParsableCommand {
         commandName: "tidings",
         abstract: "Tidings: a self-hosted newsletter and mailing-list manager, wire-compatible with listmonk's API.",
         discussion: """
-            Configuration comes from built-in defaults, then the TOML file given with --config, then
-            TIDINGS_* environment variables (later wins). Every secret can also be read from a file
-            named by <VARIABLE>_FILE.
+            Configuration comes from built-in defaults, then the TOML file given with
+            --config, then TIDINGS_* environment variables (later wins). Every variable
+            can also be read from a file named by <VARIABLE>_FILE.
 
-              TIDINGS_HTTP_ADDRESS        host:port to listen on (default 127.0.0.1:9000)
-              TIDINGS_DATA_DIR            data directory (default ./tidings-data)
-              TIDINGS_DATABASE_URL        sqlite:///path/file.db or postgres://user:pass@host:port/db
-                                          (default: SQLite at <data dir>/tidings.db)
-              TIDINGS_ROOT_URL            public URL (https turns on Secure cookies)
-              TIDINGS_SECRET_KEY(_FILE)   key for token and session hashes (default: generated
-                                          into <data dir>/secret.key, mode 0600)
-              TIDINGS_ADMIN_USER          Super Admin created on first start when no login user exists
-              TIDINGS_ADMIN_PASSWORD(_FILE)
-              TIDINGS_TOKEN_PREFIX        API token prefix (default tdg_)
-              TIDINGS_BCRYPT_COST         bcrypt cost, 12-16 (default 12)
-              TIDINGS_TOKEN_DEFAULT_LIFETIME_DAYS  a new token's lifetime (default 90)
-              TIDINGS_TOKEN_MAX_LIFETIME_DAYS      the longest lifetime a token may get (default 365)
-              TIDINGS_TOKEN_IDLE_DAYS     a token unused this long stops working (default 365)
-              TIDINGS_TOKEN_ALLOW_NO_EXPIRY  allow tokens that never expire (default false)
-              TIDINGS_TRUSTED_PROXIES     proxies whose X-Forwarded-For is believed (addresses/CIDRs)
-              TIDINGS_REQUIRE_TWOFA       every login user must enrol in TOTP (default false)
-              TIDINGS_LOG_LEVEL           trace|debug|info|notice|warning|error (default info)
+              TIDINGS_HTTP_ADDRESS       host:port to listen on (default 127.0.0.1:9000)
+              TIDINGS_ROOT_URL           public URL (default http://127.0.0.1:9000);
+                                         https:// turns on Secure cookies
+              TIDINGS_DATA_DIR           data directory (default ./tidings-data)
+              TIDINGS_DATABASE_URL       sqlite:///path/file.db or
+                                         postgres://user:pass@host:port/db
+                                         (default: SQLite at <data dir>/tidings.db)
+              TIDINGS_QUERY_DATABASE_URL PostgreSQL only: the login that runs subscriber
+                                         SQL queries (default: a role Tidings creates)
+              TIDINGS_SECRET_KEY         key for token and session hashes (default:
+                                         generated into <data dir>/secret.key, 0600)
+              TIDINGS_ADMIN_USER         Super Admin created on first start when no
+              TIDINGS_ADMIN_PASSWORD     login user exists
+              TIDINGS_TOKEN_PREFIX       API token prefix (default tdg_)
+              TIDINGS_BCRYPT_COST        bcrypt cost, 12-16 (default 12)
+              TIDINGS_TOKEN_DEFAULT_LIFETIME_DAYS
+                                         a new token's lifetime (default 90)
+              TIDINGS_TOKEN_MAX_LIFETIME_DAYS
+                                         the longest a token may live (default 365)
+              TIDINGS_TOKEN_IDLE_DAYS    a token unused this long stops working
+                                         (default 365)
+              TIDINGS_TOKEN_ALLOW_NO_EXPIRY
+                                         allow tokens that never expire (default false)
+              TIDINGS_TRUSTED_PROXIES    proxies whose X-Forwarded-For is believed
+                                         (comma-separated addresses or CIDRs)
+              TIDINGS_REQUIRE_TWOFA      every login user must enrol in TOTP
+                                         (default false)
+              TIDINGS_SMTP_HOST          SMTP server for Tidings' mail (default: none;
+                                         mail is logged, not sent)
+              TIDINGS_SMTP_PORT          its port (default 587)
+              TIDINGS_SMTP_TLS           starttls, tls or none (default starttls)
+              TIDINGS_SMTP_USERNAME      AUTH PLAIN or LOGIN credentials (default: none)
+              TIDINGS_SMTP_PASSWORD
+              TIDINGS_SMTP_TLS_SKIP_VERIFY
+                                         accept any certificate (default false)
+              TIDINGS_SMTP_HELLO_NAME    the name sent in EHLO (default localhost)
+              TIDINGS_FROM_EMAIL         From: of Tidings' mail
+                                         (default Tidings <noreply@<root URL host>>)
+              TIDINGS_LOG_LEVEL          trace, debug, info, notice, warning or error
+                                         (default info)
             """,
         version: TidingsVersion.current,
         subcommands: [Serve.self, Install.self, Upgrade.self, Users.self, Tokens.self, Audit.self],

@@ -18,11 +18,14 @@ struct CreateUser: AsyncParsableCommand {
     @Option(help: "3–2000 characters of A-Z a-z 0-9 _ - . @")
     var username: String
 
-    @Option(help: "user (logs in with a password) or api (uses tokens).")
+    @Option(help: "user: logs in with a password; api: uses tokens.")
     var type: UserType = .user
 
-    @Option(help: "User role, by name or id (default: Super Admin).")
-    var role: String = "Super Admin"
+    @Option(
+        help: ArgumentHelp(
+            "User role, by name or id. Required for an API user; a login user without it gets Super Admin.",
+            valueName: "role"))
+    var role: String?
 
     @Option(help: "E-mail address of a login user (default: <username>@localhost).")
     var email: String?
@@ -38,9 +41,15 @@ struct CreateUser: AsyncParsableCommand {
     func run() async throws {
         try await options.withServices { services in
             let roles = try await services.roles.userRoles()
-            guard let role = roles.first(where: { $0.name == role || String($0.id.rawValue) == role }) else {
+            let listed = roles.map { "\($0.id) \($0.name)" }.joined(separator: ", ")
+            // Least privilege: an API user's role is chosen, never Super Admin by default.
+            guard let wanted = role ?? (type == .user ? UserRole.superAdminName : nil) else {
                 throw ValidationError(
-                    "no user role \"\(role)\"; roles: \(roles.map { "\($0.id) \($0.name)" }.joined(separator: ", "))")
+                    "an API user needs --role (a user role's name or id; roles: \(listed)). Create a narrow role in "
+                        + "the admin UI (Roles) or with POST /api/roles/users first if none fits.")
+            }
+            guard let role = roles.first(where: { $0.name == wanted || String($0.id.rawValue) == wanted }) else {
+                throw ValidationError("no user role \"\(wanted)\"; roles: \(listed)")
             }
             var password: String?
             if type == .user { password = try readPassword() }
@@ -50,7 +59,8 @@ struct CreateUser: AsyncParsableCommand {
                     passwordLogin: type == .user, type: type, status: .enabled, userRoleID: role.id),
                 by: nil)
             services.audit.recordCommand("users.create", target: ("user", "\(created.user.id.rawValue)"))
-            try CommandOutput.printCreated(created, role: role, json: json)
+            try CommandOutput.printCreated(
+                created, role: role, rootURL: services.configuration.rootURL, json: json)
         }
     }
 

@@ -79,11 +79,12 @@ public enum TestBackend: String, Sendable, CustomTestStringConvertible, CaseIter
     /// Runs `body` with the stores of a fresh, migrated database of this backend: the schema, the
     /// Super Admin role and (on PostgreSQL) the query sandbox's role, as a new installation has them.
     public func withStores<T: Sendable>(
-        clock: WallClock = .system, _ body: @Sendable (TestStores) async throws -> T
+        clock: WallClock = .system, keepDefaultLists: Bool = false, _ body: @Sendable (TestStores) async throws -> T
     ) async throws -> T {
         try await withEmptyDatabase { database in
             try await database.withEngine { engine in
                 try await TestStores.migrate(engine, at: clock.now())
+                if !keepDefaultLists { try await Self.removeDefaultLists(engine) }
                 return try await body(TestStores(backend: self, engine: engine))
             }
         }
@@ -169,5 +170,14 @@ extension TestStores {
         _ email: String, on lists: [ListID], _ status: SubscriptionStatus = .unconfirmed
     ) async throws -> Subscriber {
         try await subscribers.createSubscriber(Drafts.subscriber(email), lists: lists, status: status, at: Date())
+    }
+}
+
+extension TestBackend {
+    /// Deletes the two lists a new database starts with ("Default list" and "Opt-in list", see
+    /// `Migration.defaultLists`), so that a test sees only the lists it makes, as on an
+    /// installation whose admin deleted them. Tests of the default lists keep them.
+    public static func removeDefaultLists(_ engine: any DatabaseEngine) async throws {
+        try await engine.write { database in try await database.raw("DELETE FROM lists").run() }
     }
 }

@@ -229,8 +229,9 @@ private final class SMTPSessionHandler: ChannelInboundHandler {
         case "RSET", "NOOP":
             reply("250 ok", context: context)
         case "QUIT":
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
             context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: "221 bye\r\n"))).whenComplete { _ in
-                context.close(promise: nil)
+                bound.value.close(promise: nil)
             }
         default:
             reply("500 unknown command", context: context)

@@ -13,10 +13,11 @@ public struct TestApp: Sendable {
     public let backend: TestBackend
 
     /// Runs `body` against a fresh application on `backend`: in process (`.router`, the default),
-    /// or over real TCP on 127.0.0.1 (`.live`) where a test needs a client address.
+    /// or over real TCP on 127.0.0.1 (`.live`) where a test needs a client address. The
+    /// database has no lists unless `keepDefaultLists` (`TestBackend.removeDefaultLists`).
     public static func run(
         _ backend: TestBackend, clock: WallClock = .system, setup: TestingSetup = .router,
-        configure: @Sendable (inout TidingsConfiguration) -> Void = { _ in },
+        keepDefaultLists: Bool = false, configure: @Sendable (inout TidingsConfiguration) -> Void = { _ in },
         _ body: @Sendable (TestApp) async throws -> Void
     ) async throws {
         try await backend.withFreshDatabase { base in
@@ -24,6 +25,7 @@ public struct TestApp: Sendable {
             configure(&adjusted)
             let configuration = adjusted
             try await AppServices.withServices(configuration, logger: TestBackend.logger, clock: clock) { services in
+                if !keepDefaultLists { try await TestBackend.removeDefaultLists(services.engine) }
                 let app = buildApplication(services: services, logger: TestBackend.logger)
                 try await app.test(setup) { client in
                     try await body(TestApp(services: services, client: client, backend: backend))

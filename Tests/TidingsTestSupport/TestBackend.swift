@@ -20,4 +20,5 @@ extension TestBackend {
             return try await body(configuration)
         }
     }
+
 }

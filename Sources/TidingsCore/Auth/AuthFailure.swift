@@ -63,7 +63,8 @@ public enum AuthFailure: Error, Sendable, Equatable {
                 message:
                     "this is a login user's password: the API needs an API user and its token. "
                     + "Create one with POST /api/users (\"type\": \"api\") or "
-                    + "`tidings users create --username NAME --type api`, and send its token instead of a password")
+                    + "`tidings users create --username NAME --type api --role ROLE`, "
+                    + "and send its token instead of a password")
         case .tokenExpired(let name, let at):
             return TidingsError(
                 .unauthenticated, code: "token_expired",

@@ -71,7 +71,7 @@ public struct SecretDigest: Sendable {
         bytes.reserveCapacity(32)
         var high: UInt8?
         for character in hex.utf8 {
-            guard let nibble = Self.nibble(character) else { return nil }
+            guard let nibble = character.hexDigitValue else { return nil }
             if let first = high {
                 bytes.append(first << 4 | nibble)
                 high = nil
@@ -102,14 +102,5 @@ public struct SecretDigest: Sendable {
             (words.0 ^ other.words.0) | (words.1 ^ other.words.1) | (words.2 ^ other.words.2)
             | (words.3 ^ other.words.3)
         return difference == 0
-    }
-
-    private static func nibble(_ character: UInt8) -> UInt8? {
-        switch character {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return character - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return character - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return character - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 }

@@ -81,6 +81,14 @@ public struct UserService: Sendable {
         self.clock = clock
     }
 
+    /// `400 Invalid fields: user_role_id` for a user asked for without a role, naming the user
+    /// roles that exist: no user gets a role by default, least of all Super Admin.
+    public func userRoleRequired() async throws -> TidingsError {
+        let roles = try await roleStore.userRoles().map { "\($0.id) \($0.name)" }.joined(separator: ", ")
+        return TidingsError.invalidField(
+            "user_role_id", "Invalid fields: user_role_id (a user role is required; user roles: \(roles))")
+    }
+
     public func users() async throws -> [User] { try await userStore.users() }
 
     public func user(_ id: UserID) async throws -> User {

@@ -12,10 +12,17 @@ extension AuthenticatedContext {
 }
 
 extension Request {
-    var query: Parameters { uri.queryParameters }
+    /// The query string, decoded as listmonk's Go server decodes it (`QueryString`): `+` is a
+    /// space, `%XX` a byte, repeated names keep every value. The one place that reads it:
+    /// `QueryStringMiddleware` has refused an undecodable one with a 400 before any handler runs,
+    /// so here it always decodes.
+    var query: Parameters {
+        guard let raw = uri.query, !raw.isEmpty, let decoded = try? QueryString(parsing: raw) else { return [:] }
+        return Parameters(decoded.pairs.map { (key: Substring($0.name), value: Substring($0.value)) })
+    }
 
     /// A query parameter's first value.
-    func param(_ name: String) -> String? { uri.queryParameters[name[...]].map { String($0) } }
+    func param(_ name: String) -> String? { query[name[...]].map { String($0) } }
 
     /// listmonk's `page`/`per_page`: `per_page=all` or a negative number → no limit; missing,
     /// zero or garbage → 20; `page` < 1 or garbage → 1.

@@ -73,7 +73,7 @@ struct UsersController {
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let body = try await request.decode(as: UserBody.self, context: context)
         guard let roleID = body.user_role_id, roleID > 0 else {
-            throw TidingsError.invalidField("user_role_id", "Invalid fields: user_role_id (a user role is required)")
+            throw try await users.userRoleRequired()
         }
         let creation = UserService.Creation(
             username: body.username ?? "", name: body.name, email: body.email, password: body.password,

@@ -11,7 +11,7 @@ struct AdminFilters {
     let page: Int
 
     init(_ request: Request, path: String, names: [String]) {
-        let parameters = request.uri.queryParameters
+        let parameters = request.query
         var values: [String: String] = [:]
         for name in names {
             values[name] = parameters[name[...]].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""

@@ -85,7 +85,7 @@ struct AdminContext: Sendable {
         var target = location
         if let notice {
             let escaped = notice.addingPercentEncoding(
-                withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "+", "="]))
+                withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "+", "=", ";"]))
             target += (location.contains("?") ? "&" : "?") + "notice=" + (escaped ?? "")
         }
         return Response(status: .seeOther, headers: [.location: target])

@@ -20,7 +20,7 @@ struct ImportPages {
     }
 
     @Sendable func show(_ request: Request, context: AdminContext) async throws -> Response {
-        try await page(context, notice: request.uri.queryParameters["notice"].map(String.init), error: nil)
+        try await page(context, notice: request.param("notice"), error: nil)
     }
 
     private func page(_ context: AdminContext, notice: String?, error: String?) async throws -> Response {

@@ -51,7 +51,7 @@ struct ListsPages {
         data["canCreate"] = context.has(.listsManageAll)
         data["selected"] = Dictionary(uniqueKeysWithValues: filters.values.map { ("\($0.key)-\($0.value)", true) })
         return context.page(
-            "lists", title: "Lists", data, notice: request.uri.queryParameters["notice"].map(String.init))
+            "lists", title: "Lists", data, notice: request.param("notice"))
     }
 
     /// Every list `context`'s user may see, by name, without counts: the choices of the forms

@@ -77,7 +77,7 @@ struct LoginPages {
         charactersIn: "!$%&'()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz~")
 
     @Sendable func showLogin(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let next = Self.sanitizedNext(request.uri.queryParameters["next"].map(String.init))
+        let next = Self.sanitizedNext(request.param("next"))
         return try await page(next: next, error: nil)
     }
 
@@ -203,6 +203,8 @@ struct LoginPages {
                 let user = try await setup.complete(
                     code: form.setup_code ?? "", username: form.username ?? "", email: form.email ?? "",
                     password: form.password ?? "")
+                context.logger.notice(
+                    "setup completed: created the first Super Admin", metadata: ["username": "\(user.username)"])
                 opened = try await sessions.open(for: user, clientIP: context.clientIP, userAgent: userAgent)
             } else {
                 let user = try await sessions.checkPassword(
@@ -255,20 +257,23 @@ enum FormBody {
         return try JSONDecoder().decode(T.self, from: data)
     }
 
-    /// Every field in order, repeated names included (`l=…&l=…`). At most 64 KiB is read.
+    /// Every field in order, repeated names included (`l=…&l=…`), decoded as a query string
+    /// (`QueryString`, the same rules as the URL's). At most 64 KiB is read.
     static func pairs(of request: Request) async throws -> [(String, String)] {
         var request = request
         let buffer = try await request.collectBody(upTo: 64 * 1024)
-        let text = String(buffer: buffer)
-        return try text.split(separator: "&").map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let decode: (Substring) -> String = {
-                $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+        let form: QueryString
+        do {
+            guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
+                throw QueryString.Invalid(reason: .notUTF8)
             }
-            let key = decode(parts[0])
-            let value = parts.count > 1 ? decode(parts[1]) : ""
-            if key.utf8.contains(0) || value.utf8.contains(0) { throw NULCharacter.refusal("A form field") }
-            return (key, value)
+            form = try QueryString(parsing: text)
+        } catch let invalid as QueryString.Invalid {
+            throw TidingsError.invalidForm(invalid)
+        }
+        return try form.pairs.map { pair in
+            if pair.name.utf8.contains(0) || pair.value.utf8.contains(0) { throw NULCharacter.refusal("A form field") }
+            return (pair.name, pair.value)
         }
     }
 }

@@ -27,7 +27,7 @@ struct ProfilePages {
     static let allowedBeforeTwoFactor: Set<String> = ["profile", "profile/twofa", "logout"]
 
     @Sendable func show(_ request: Request, context: AdminContext) async throws -> Response {
-        try await page(context, notice: request.uri.queryParameters["notice"].map(String.init))
+        try await page(context, notice: request.param("notice"))
     }
 
     private func page(

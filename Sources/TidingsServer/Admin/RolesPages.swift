@@ -43,7 +43,7 @@ struct RolesPages {
         }
         return context.page(
             "roles", title: "Roles", ["userRoles": userRoles, "listRoles": listRoles, "canManage": manage],
-            notice: request.uri.queryParameters["notice"].map(String.init))
+            notice: request.param("notice"))
     }
 
     // MARK: User roles

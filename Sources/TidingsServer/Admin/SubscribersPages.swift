@@ -64,7 +64,7 @@ struct SubscribersPages {
         data["export"] = filters.link("/api/subscribers/export")
         return context.page(
             "subscribers", title: "Subscribers", data, status: error == nil ? .ok : .badRequest,
-            notice: request.uri.queryParameters["notice"].map(String.init), error: error)
+            notice: request.param("notice"), error: error)
     }
 
     /// The lists the user may see, for the filter and the form, with `manage` where it may write.

@@ -23,7 +23,7 @@ struct TokensPages {
 
     @Sendable func list(_ request: Request, context: AdminContext) async throws -> Response {
         try await page(
-            context, user: try await user(context), notice: request.uri.queryParameters["notice"].map(String.init))
+            context, user: try await user(context), notice: request.param("notice"))
     }
 
     private func user(_ context: AdminContext) async throws -> User {
@@ -45,7 +45,7 @@ struct TokensPages {
                 "keyID": token.keyID, "userID": user.id.rawValue, "name": token.name, "display": token.display,
                 "scopes": token.scopes.map { $0.map(\.rawValue).joined(separator: ", ") } ?? "all of the user's",
                 "listIDs": token.lists.map { "lists " + $0.map(\.description).joined(separator: ", ") } as Any,
-                "cidrs": token.allowedCIDRs.isEmpty ? nil : token.allowedCIDRs.joined(separator: ", ") as Any,
+                "cidrs": (token.allowedCIDRs.isEmpty ? nil : token.allowedCIDRs.joined(separator: ", ")) as Any,
                 "expires": AdminFormat.time(token.expiresAt), "expiresSoon": soon,
                 "lastUsed": token.lastUsedAt.map { "\(AdminFormat.time($0)) from \(token.lastUsedIP ?? "?")" }
                     ?? "never",

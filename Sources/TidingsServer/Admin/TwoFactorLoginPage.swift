@@ -42,7 +42,7 @@ extension LoginPages {
     }
 
     @Sendable func showSecondStep(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let next = Self.sanitizedNext(request.uri.queryParameters["next"].map(String.init))
+        let next = Self.sanitizedNext(request.param("next"))
         guard try await pendingUser(request) != nil else {
             return Response(status: .found, headers: [.location: "/admin/login"])
         }

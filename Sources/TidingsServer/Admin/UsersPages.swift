@@ -25,7 +25,7 @@ struct UsersPages {
         let rows: [[String: Any]] = users.map { user in
             let access = snapshot.accessByUserID[user.id]
             return [
-                "id": user.id.rawValue, "username": user.username, "name": user.name.isEmpty ? nil : user.name as Any,
+                "id": user.id.rawValue, "username": user.username, "name": (user.name.isEmpty ? nil : user.name) as Any,
                 "isAPI": user.type == .api, "enabled": user.status == .enabled, "role": access?.role.name ?? "—",
                 "listRole": access?.listRole?.name as Any,
                 "lastLogin": user.type == .api ? "—" : AdminFormat.time(user.loggedInAt),
@@ -35,7 +35,7 @@ struct UsersPages {
         }
         return context.page(
             "users", title: "Users", ["users": rows, "canManage": context.has(.usersManage)],
-            notice: request.uri.queryParameters["notice"].map(String.init))
+            notice: request.param("notice"))
     }
 
     @Sendable func newForm(_ request: Request, context: AdminContext) async throws -> Response {

@@ -73,6 +73,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     let renderer = AdminRenderer()
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: NULInURLMiddleware())
+    router.add(middleware: QueryStringMiddleware())
     router.add(middleware: AdminNotFoundMiddleware(gate: gate, renderer: renderer, audit: services.audit))
     router.mount(publicRoutes(services: services, http: http))
     router.mount(adminRoutes(services: services, http: http), gate: gate, renderer: renderer, audit: services.audit)

@@ -125,8 +125,9 @@ struct APIAuthenticator: Sendable {
     }
 
     private func refuseCredentialsInURL(_ request: Request) throws(AuthFailure) {
-        guard let query = request.uri.query, !query.isEmpty else { return }
-        if let name = CredentialParameters.first(in: query[...]) { throw .credentialsInURL(parameter: name) }
+        if let name = CredentialParameters.first(in: request.query.lazy.map(\.key)) {
+            throw .credentialsInURL(parameter: name)
+        }
     }
 
     /// The value of the request's one `Authorization` header, `nil` without one. Two or more are

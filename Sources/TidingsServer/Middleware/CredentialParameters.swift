@@ -4,9 +4,9 @@ import Foundation
 /// means a client is about to leak a secret into logs, proxies and browser history, so the
 /// request is refused (`credentials_in_url`).
 ///
-/// Names are compared as a server that reads them would: percent escapes and `+` decoded,
-/// lower-cased, `-`, `.` and spaces read as `_`, and an array suffix (`token[]`, `auth[user]`)
-/// dropped. So `?%74oken=`, `?Access-Token=` and `?api_key[]=` are all caught.
+/// Names are compared as decoded (`Request.query`: percent escapes and `+` decoded), lower-cased,
+/// with `-`, `.` and spaces read as `_`, and an array suffix (`token[]`, `auth[user]`) dropped. So
+/// `?%74oken=`, `?Access-Token=` and `?api_key[]=` are all caught.
 enum CredentialParameters {
     static let names: Set<String> = [
         "token", "access_token", "accesstoken", "refresh_token", "id_token", "auth_token", "api_token", "apitoken",
@@ -15,21 +15,14 @@ enum CredentialParameters {
         "sessionid", "credential", "credentials",
     ]
 
-    /// The first parameter of `query` (the raw query string) with a credential's name, as
-    /// decoded (without an array suffix); `nil` if there is none.
-    static func first(in query: Substring) -> String? {
-        for pair in query.split(separator: "&") {
-            let name = decoded(pair.prefix { $0 != "=" })
-            if names.contains(normalized(name)) { return name }
+    /// The first of `names` (decoded parameter names, in order) that is a credential's, without
+    /// an array suffix; `nil` if there is none.
+    static func first(in names: some Sequence<Substring>) -> String? {
+        for decoded in names {
+            let name = String(decoded.prefix { $0 != "[" })
+            if Self.names.contains(normalized(name)) { return name }
         }
         return nil
-    }
-
-    /// A parameter name as servers read it, up to any `[`.
-    private static func decoded(_ raw: Substring) -> String {
-        let text = raw.replacingOccurrences(of: "+", with: " ")
-        let name = text.removingPercentEncoding ?? text
-        return String(name.prefix { $0 != "[" })
     }
 
     private static func normalized(_ name: String) -> String {

@@ -20,16 +20,15 @@ struct OptinPage {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let query = request.uri.queryParameters
-        let confirm = query["confirm"].map { $0 == "true" } ?? false
+        let confirm = request.param("confirm") == "true"
         return try await respond(
-            context: context, lists: query.getAll("l").map { String($0) }, confirm: confirm)
+            context: context, lists: request.query.getAll("l").map { String($0) }, confirm: confirm)
     }
 
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
         let fields = try await FormBody.pairs(of: request)
-        let lists = fields.filter { $0.0 == "l" }.map(\.1) + request.uri.queryParameters.getAll("l").map { String($0) }
-        let confirm = fields.first { $0.0 == "confirm" }?.1 ?? request.uri.queryParameters["confirm"].map(String.init)
+        let lists = fields.filter { $0.0 == "l" }.map(\.1) + request.query.getAll("l").map { String($0) }
+        let confirm = fields.first { $0.0 == "confirm" }?.1 ?? request.param("confirm")
         return try await respond(context: context, lists: lists, confirm: confirm == "true")
     }
 

@@ -10,7 +10,7 @@ public struct APIResponseEncoder: ResponseEncoder {
 
     public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response
     {
-        let pretty = request.uri.queryParameters["pretty"] != nil
+        let pretty = request.param("pretty") != nil
         return try Self.response(value, status: .ok, pretty: pretty)
     }
 

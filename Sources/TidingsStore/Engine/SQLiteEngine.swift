@@ -62,7 +62,7 @@ public final class SQLiteEngine: DatabaseEngine {
     static func makeOwnerOnly(databaseAt path: String) {
         let manager = FileManager.default
         if !manager.fileExists(atPath: path) {
-            manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            _ = manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         }
         for file in [path, path + "-wal", path + "-shm"] where manager.fileExists(atPath: file) {
             try? manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)

@@ -1,3 +1,6 @@
+import Foundation
+import SQLKit
+
 /// One numbered schema change. Numbers are never reused, and a released migration is never
 /// edited: add a new one instead.
 ///
@@ -10,6 +13,9 @@ struct Migration: Sendable {
     /// Statements with no common form (triggers, functions), run after `statements`.
     var sqliteOnly: [String] = []
     var postgresOnly: [String] = []
+    /// Rows to write after the statements, in the same transaction (e.g. a new database's
+    /// starting data): given the database, its dialect and the migration's time.
+    var seed: (@Sendable (any SQLDatabase, SQLFlavor, Date) async throws -> Void)? = nil
 
     func statements(for flavor: SQLFlavor) -> [String] {
         statements.map { SchemaDialect.render($0, for: flavor) } + (flavor == .sqlite ? sqliteOnly : postgresOnly)
@@ -17,7 +23,8 @@ struct Migration: Sendable {
 
     /// Every migration, in order.
     static let all: [Migration] = [
-        .initialSchema, .auditLog, .twoFactorSteps, .subscriptionCounts, .listMemberIndex,
+        .initialSchema, .auditLog, .twoFactorSteps, .subscriptionCounts, .listMemberIndex, .lowerCaseUUIDs,
+        .defaultLists,
     ]
 }
 

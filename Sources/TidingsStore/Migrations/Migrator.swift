@@ -41,6 +41,7 @@ public struct Migrator: Sendable {
                 for statement in migration.statements(for: flavor) {
                     try await database.raw(SQLQueryString(statement)).run()
                 }
+                try await migration.seed?(database, flavor, now)
                 try await database.raw(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: now))"
                 ).run()

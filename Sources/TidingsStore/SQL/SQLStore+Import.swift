@@ -102,7 +102,8 @@ extension SQLStore: SubscriberImportStore {
         ).run()
     }
 
-    /// The batch as a JSON array of `[uuid, email, name, attributes]`, in e-mail order with
+    /// The batch as a JSON array of `[uuid, email, name, attributes]` (UUIDs in lower case, as
+    /// `uuidBind` writes them), in e-mail order with
     /// the batch's new UUIDs in their own order, so that each page of the e-mail and UUID
     /// indexes the batch touches is visited once, not again after the page cache has let it go
     /// (both kinds of key land all over their index).
@@ -114,7 +115,7 @@ extension SQLStore: SubscriberImportStore {
         for (index, (row, uuid)) in zip(rows, uuids).enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             out.append(UInt8(ascii: "["))
-            JSONString.append(uuid.uuidString, to: &out)
+            JSONString.append(uuid.uuidString.lowercased(), to: &out)
             out.append(UInt8(ascii: ","))
             JSONString.append(row.email, to: &out)
             out.append(UInt8(ascii: ","))

@@ -133,7 +133,7 @@ extension SQLStore: ListStore {
             let row = try await database.raw(
                 """
                 INSERT INTO lists (uuid, name, type, optin, status, tags, description, created_at, updated_at)
-                VALUES (\(bind: UUID()), \(bind: draft.name), \(bind: draft.type.rawValue), \(bind: draft.optin.rawValue),
+                VALUES (\(bind: uuidBind(UUID())), \(bind: draft.name), \(bind: draft.type.rawValue), \(bind: draft.optin.rawValue),
                     \(bind: draft.status.rawValue), \(bind: JSONColumn.encode(draft.tags)), \(bind: draft.description),
                     \(bind: now), \(bind: now))
                 RETURNING id

@@ -187,7 +187,7 @@ extension SQLStore: SubscriberStore {
 
     public func subscriber(uuid: UUID) async throws -> Subscriber? {
         try await engine.read { database in
-            try await subscriber(where: "s.uuid = \(bind: uuid)", in: database)
+            try await subscriber(where: "s.uuid = \(bind: uuidBind(uuid))", in: database)
         }
     }
 
@@ -239,7 +239,7 @@ extension SQLStore: SubscriberStore {
             let row = try await database.raw(
                 """
                 INSERT INTO subscribers (uuid, email, name, attribs, status, created_at, updated_at)
-                VALUES (\(bind: UUID()), \(bind: draft.email), \(bind: draft.name),
+                VALUES (\(bind: uuidBind(UUID())), \(bind: draft.email), \(bind: draft.name),
                     \(jsonValue(.object(draft.attributes))), \(bind: draft.status.rawValue), \(bind: now), \(bind: now))
                 RETURNING id
                 """

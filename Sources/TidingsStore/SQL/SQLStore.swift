@@ -13,6 +13,15 @@ public struct SQLStore: Sendable {
 
     var flavor: SQLFlavor { engine.flavor }
 
+    /// `uuid` as a bind: PostgreSQL's `uuid` type; on SQLite, where the column is text, the
+    /// canonical lower-case form the API prints, so that a caller's SQL comparing `uuid` with
+    /// what it was shown finds the row (see docs/compatibility.md).
+    func uuidBind(_ uuid: UUID) -> any Encodable & Sendable { Self.uuidBind(uuid, flavor: flavor) }
+
+    static func uuidBind(_ uuid: UUID, flavor: SQLFlavor) -> any Encodable & Sendable {
+        flavor == .postgres ? uuid : uuid.uuidString.lowercased()
+    }
+
     /// This store as every protocol the services need.
     public var stores: Stores {
         Stores(

@@ -83,16 +83,18 @@ import TidingsTestSupport
             let created = try await app.request(
                 .post, "/api/lists", headers: admin, json: ["name": "A", "tags": ["t"]])
             try Self.expectSameShape(ours: created.body, sample: "POST_api_lists.json")
+            let id = try #require(created.dataObject["id"] as? Int)
             try await app.makeList("B")
             try Self.expectSameShape(
                 ours: try await app.request(.get, "/api/lists?per_page=2", headers: admin).body,
                 sample: "GET_api_lists.json")
             try Self.expectSameShape(
-                ours: try await app.request(.get, "/api/lists/1", headers: admin).body, sample: "GET_api_lists_id.json")
+                ours: try await app.request(.get, "/api/lists/\(id)", headers: admin).body,
+                sample: "GET_api_lists_id.json")
             try Self.expectSameShape(
                 ours: try await app.request(.get, "/api/lists?minimal=true", headers: admin).body,
                 sample: "GET_api_lists_minimal.json")
-            let updated = try await app.request(.put, "/api/lists/1", headers: admin, json: ["name": "A2"])
+            let updated = try await app.request(.put, "/api/lists/\(id)", headers: admin, json: ["name": "A2"])
             try Self.expectSameShape(ours: updated.body, sample: "PUT_api_lists_id.json")
         }
     }

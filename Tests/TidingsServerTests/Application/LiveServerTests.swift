@@ -23,7 +23,8 @@ import TidingsTestSupport
                 ], dataDirectory: configuration.dataDirectory)
             defer { server.stop() }
             let created = try await binary.run(
-                ["users", "create", "--username", "shop", "--type", "api", "--json"], environment: server.environment)
+                ["users", "create", "--username", "shop", "--type", "api", "--role", "Super Admin", "--json"],
+                environment: server.environment)
             #expect(created.status == 0, "\(created.output) \(created.errors)")
             let parsed = try? JSONSerialization.jsonObject(with: Data(created.output.utf8)) as? [String: Any]
             let json = try #require(parsed, "not JSON: \(created.output) / \(created.errors)")
@@ -46,7 +47,8 @@ import TidingsTestSupport
             // A token made by another process (the CLI) while the server's cache is warm is known
             // to the server within a second.
             let later = try await binary.run(
-                ["users", "create", "--username", "shop2", "--type", "api", "--json"], environment: server.environment)
+                ["users", "create", "--username", "shop2", "--type", "api", "--role", "Super Admin", "--json"],
+                environment: server.environment)
             let laterJSON = try JSONSerialization.jsonObject(with: Data(later.output.utf8)) as? [String: Any]
             let laterToken = try #require(laterJSON?["token"] as? String)
             try await Task.sleep(for: .milliseconds(1_100))

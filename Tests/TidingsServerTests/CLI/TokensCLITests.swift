@@ -19,7 +19,10 @@ import TidingsTestSupport
             func run(_ arguments: String...) async throws -> (status: Int32, output: String, errors: String) {
                 try await binary.run(arguments, environment: environment)
             }
-            #expect(try await run("users", "create", "--username", "shop", "--type", "api", "--json").status == 0)
+            #expect(
+                try await run(
+                    "users", "create", "--username", "shop", "--type", "api", "--role", "Super Admin", "--json"
+                ).status == 0)
 
             let created = try await run(
                 "tokens", "create", "--user", "shop", "--name", "ci", "--expires-in", "30", "--scope", "lists:get_all",
