@@ -34,6 +34,10 @@ class APIUserWalk(unittest.TestCase):
         # With JavaScript on, an API user's form has no password or e-mail fields to fill.
         self.assertFalse(driver.find_element(By.ID, "password").is_displayed())
         fill(driver, {"username": "shop"})
+        # No role is chosen for you: least privilege is the starting point.
+        role = Select(driver.find_element(By.ID, "user_role_id"))
+        self.assertEqual(role.first_selected_option.get_attribute("value"), "")
+        role.select_by_visible_text("Super Admin")
         screenshot(driver, "11-new-api-user")
         submit(driver)
 

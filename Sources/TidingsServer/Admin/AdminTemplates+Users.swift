@@ -75,7 +75,7 @@ extension AdminTemplates {
         {{#errors.password}}<p class="field-error" id="password-error">{{.}}</p>{{/errors.password}}
         </div>
         <label for="user_role_id">User role</label>
-        <select id="user_role_id" name="user_role_id">{{#roles}}<option value="{{id}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/roles}}</select>
+        <select id="user_role_id" name="user_role_id" required><option value="">Choose a role</option>{{#roles}}<option value="{{id}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/roles}}</select>
         {{#errors.user_role_id}}<p class="field-error">{{.}}</p>{{/errors.user_role_id}}
         <label for="list_role_id">List role <span class="hint">(optional)</span></label>
         <select id="list_role_id" name="list_role_id"><option value="">None</option>{{#listRoles}}<option value="{{id}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/listRoles}}</select>

@@ -8,6 +8,21 @@ import TidingsTestSupport
 
 /// The users pages: creating, editing, disabling and deleting users.
 @Suite struct AdminUsersPagesTests {
+    @Test("the new-user form chooses no role for you, and refuses a user without one", arguments: TestBackend.enabled)
+    func noRoleByDefault(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            try await app.makeLoginUser("alice")
+            let browser = try await AdminBrowser.signIn(app, as: "alice")
+            let form = try await browser.get("/admin/users/new")
+            #expect(form.body.contains("<option value=\"\">Choose a role</option>"))
+            #expect(!form.body.contains(" selected>Super Admin</option>"))
+            let refused = try await browser.post("/admin/users/new", [("type", "api"), ("username", "shop")])
+            #expect(refused.status == .badRequest)
+            #expect(refused.body.contains("Choose a user role."))
+            #expect(try await app.services.users.users().map(\.username) == ["alice"])
+        }
+    }
+
     @Test("the new-user form shows each error at its field and keeps what was typed", arguments: TestBackend.enabled)
     func newUserErrors(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
