@@ -45,7 +45,7 @@ import TidingsTestSupport
             let single = try await app.request(.get, "/api/lists/\(list.id.rawValue)", headers: admin)
             #expect(single.dataObject["subscriber_statuses"] as? [String: Int] == statuses)
             let pretty = try await app.request(.get, "/api/lists?pretty", headers: admin)
-            #expect(pretty.body.contains("\n      \"subscriber_count\": 3,\n"))
+            #expect(pretty.body.contains("\n        \"subscriber_count\": 3,\n"))
             let parsed = { (body: String) in try JSONSerialization.jsonObject(with: Data(body.utf8)) as? NSDictionary }
             #expect(try parsed(pretty.body) == parsed(compact.body))
         }
