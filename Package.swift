@@ -100,6 +100,12 @@ let package = Package(
             ],
             path: "bench/AuthCost"
         ),
+        // bench/overhead's baseline: Hummingbird with its defaults and one route.
+        .executableTarget(
+            name: "bare-hummingbird",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "bench/BareHummingbird"
+        ),
         .target(
             name: "TidingsStoreTestSupport",
             dependencies: [

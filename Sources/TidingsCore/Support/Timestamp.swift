@@ -16,11 +16,57 @@ public enum Timestamp {
         var civil = time_t(seconds)
         var parts = tm()
         gmtime_r(&civil, &parts)
+        let year = Int(parts.tm_year) + 1900
+        guard (0...9999).contains(year) else { return formatted(parts, fraction: Int(fraction)) }
+        // Digit by digit: a list page writes two of these per row, and `String(format:)` took
+        // several microseconds each.
+        return String(unsafeUninitializedCapacity: 27) { text in
+            var count = 0
+            func put(_ byte: UInt8) {
+                text[count] = byte
+                count += 1
+            }
+            func put(_ value: Int, digits: Int) {
+                var divisor = 1
+                for _ in 1..<digits { divisor *= 10 }
+                while divisor > 0 {
+                    put(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                    divisor /= 10
+                }
+            }
+            put(year, digits: 4)
+            put(UInt8(ascii: "-"))
+            put(Int(parts.tm_mon) + 1, digits: 2)
+            put(UInt8(ascii: "-"))
+            put(Int(parts.tm_mday), digits: 2)
+            put(UInt8(ascii: "T"))
+            put(Int(parts.tm_hour), digits: 2)
+            put(UInt8(ascii: ":"))
+            put(Int(parts.tm_min), digits: 2)
+            put(UInt8(ascii: ":"))
+            put(Int(parts.tm_sec), digits: 2)
+            if fraction != 0 {
+                var digits = 6
+                var value = Int(fraction)
+                while value % 10 == 0 {
+                    value /= 10
+                    digits -= 1
+                }
+                put(UInt8(ascii: "."))
+                put(value, digits: digits)
+            }
+            put(UInt8(ascii: "Z"))
+            return count
+        }
+    }
+
+    /// `rfc3339` of a year outside 0–9999, through `String(format:)`.
+    private static func formatted(_ parts: tm, fraction: Int) -> String {
         var text = String(
             format: "%04d-%02d-%02dT%02d:%02d:%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
             Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
         if fraction != 0 {
-            var digits = String(format: "%06d", Int(fraction))
+            var digits = String(format: "%06d", fraction)
             while digits.hasSuffix("0") { digits.removeLast() }
             text += "." + digits
         }

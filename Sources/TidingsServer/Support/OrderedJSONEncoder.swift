@@ -27,13 +27,17 @@ enum JSONNode {
     case string(String)
     case array([JSONBox])
     case object([(String, JSONBox)])
+    /// Compact JSON text written by a `JSONWritable`.
+    case text([UInt8])
 
     func write(into out: inout [UInt8], pretty: Bool, indent: Int) {
         switch self {
-        case .null: out.append(contentsOf: Array("null".utf8))
-        case .bool(let value): out.append(contentsOf: Array((value ? "true" : "false").utf8))
-        case .number(let text): out.append(contentsOf: Array(text.utf8))
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
+        case .number(let text): out.append(contentsOf: text.utf8)
         case .string(let text): JSONString.append(text, to: &out)
+        case .text(let raw):
+            if pretty { Self.indent(raw, into: &out, indent: indent) } else { out.append(contentsOf: raw) }
         case .array(let items):
             writeContainer(
                 open: "[", close: "]", count: items.count, into: &out, pretty: pretty, indent: indent
@@ -75,7 +79,7 @@ final class JSONBox {
     var node: JSONNode = .null
 }
 
-private struct JSONNodeEncoder: Encoder {
+struct JSONNodeEncoder: Encoder {
     let box: JSONBox
     var codingPath: [any CodingKey] = []
     var userInfo: [CodingUserInfoKey: Any] { [:] }
@@ -96,10 +100,19 @@ private struct JSONNodeEncoder: Encoder {
 
     /// Encodes `value`, with the special forms for dates and UUIDs.
     func encodeValue(_ value: some Encodable) throws {
+        try Self.encode(value, into: box) { codingPath }
+    }
+
+    /// Encodes `value` into `box`: strings, numbers, booleans, dates and UUIDs directly, other
+    /// values through an encoder at `path` (made only then: most values of a page are leaves).
+    static func encode<T: Encodable>(_ value: T, into box: JSONBox, path: () -> [any CodingKey]) throws {
         switch value {
+        case let text as String: box.node = .string(text)
+        case let number as Int: box.node = .number(String(number))
+        case let flag as Bool: box.node = .bool(flag)
         case let date as Date: box.node = .string(Timestamp.rfc3339(date))
         case let uuid as UUID: box.node = .string(uuid.uuidString.lowercased())
-        default: try value.encode(to: self)
+        default: try value.encode(to: JSONNodeEncoder(box: box, codingPath: path()))
         }
     }
 }
@@ -109,18 +122,23 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     var codingPath: [any CodingKey]
 
     private func slot(_ key: Key) -> JSONBox {
+        let name = key.stringValue
         guard case .object(var members) = box.node else { return JSONBox() }
-        if let existing = members.first(where: { $0.0 == key.stringValue }) { return existing.1 }
+        if let existing = members.first(where: { $0.0 == name }) { return existing.1 }
+        box.node = .null  // the box lets go of the array, so that appending does not copy it
         let child = JSONBox()
-        members.append((key.stringValue, child))
+        members.append((name, child))
         box.node = .object(members)
         return child
     }
 
     mutating func encodeNil(forKey key: Key) throws { slot(key).node = .null }
+    mutating func encode(_ value: String, forKey key: Key) throws { slot(key).node = .string(value) }
+    mutating func encode(_ value: Bool, forKey key: Key) throws { slot(key).node = .bool(value) }
+    mutating func encode(_ value: Int, forKey key: Key) throws { slot(key).node = .number(String(value)) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        try JSONNodeEncoder(box: slot(key), codingPath: codingPath + [key]).encodeValue(value)
+        try JSONNodeEncoder.encode(value, into: slot(key)) { codingPath + [key] }
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(
@@ -152,6 +170,7 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
 
     private func append() -> JSONBox {
         guard case .array(var items) = box.node else { return JSONBox() }
+        box.node = .null  // the box lets go of the array, so that appending does not copy it
         let child = JSONBox()
         items.append(child)
         box.node = .array(items)
@@ -159,9 +178,10 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
     }
 
     mutating func encodeNil() throws { append().node = .null }
+    mutating func encode(_ value: String) throws { append().node = .string(value) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        try JSONNodeEncoder(box: append(), codingPath: codingPath).encodeValue(value)
+        try JSONNodeEncoder.encode(value, into: append()) { codingPath }
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(

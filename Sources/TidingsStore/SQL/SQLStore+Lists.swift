@@ -7,22 +7,45 @@ extension SQLStore: ListStore {
         l.id, l.uuid, l.name, l.type, l.optin, l.status, l.tags, l.description, l.created_at, l.updated_at
         """
 
+    /// A list from a row of `listColumns`; `counted` rows also have `countedColumns`.
     static func list(from row: any SQLRow, counted: Bool) throws -> MailingList {
         MailingList(
             id: ListID(try row.int("id")), uuid: try row.uuid("uuid"), name: try row.string("name"),
             type: ListType(rawValue: try row.string("type")) ?? .private,
             optin: ListOptin(rawValue: try row.string("optin")) ?? .single,
             status: ListStatus(rawValue: try row.string("status")) ?? .active,
-            tags: JSONColumn.decode([String].self, from: try row.string("tags")) ?? [],
+            tags: JSONColumn.strings(from: try row.string("tags")) ?? [],
             description: try row.string("description"),
             subscriberCount: counted ? try row.int("subscriber_count") : 0,
+            subscriberStatuses: counted ? statuses(from: try row.optionalString("subscriber_statuses")) : [:],
             createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }
 
-    /// A list's subscriptions of every status, from the counts the triggers of migration 4 keep
-    /// (never a count over `subscriber_lists`, which would grow with the subscribers).
-    private static let subscriberCount =
-        "(SELECT CAST(COALESCE(SUM(c.subscribers), 0) AS BIGINT) FROM list_subscription_counts c WHERE c.list_id = l.id)"
+    /// A list's subscriptions, in all and by status, from the counts the triggers of migration 4
+    /// keep (never a count over `subscriber_lists`, which would grow with the subscribers). The
+    /// statuses come as one text, `status:count,…`, so that a page of lists is one statement.
+    private func countedColumns() -> String {
+        let concatenation = flavor == .postgres ? "string_agg" : "group_concat"
+        return """
+            (SELECT CAST(COALESCE(SUM(c.subscribers), 0) AS BIGINT) FROM list_subscription_counts c
+                WHERE c.list_id = l.id) AS subscriber_count,
+            (SELECT \(concatenation)(c.status || ':' || c.subscribers, ',') FROM list_subscription_counts c
+                WHERE c.list_id = l.id AND c.subscribers > 0) AS subscriber_statuses
+            """
+    }
+
+    /// `status:count,…` as a dictionary.
+    static func statuses(from text: String?) -> [String: Int] {
+        guard let text, !text.isEmpty else { return [:] }
+        var statuses: [String: Int] = [:]
+        for entry in text.split(separator: ",") {
+            guard let colon = entry.lastIndex(of: ":"), let count = Int(entry[entry.index(after: colon)...]) else {
+                continue
+            }
+            statuses[String(entry[..<colon])] = count
+        }
+        return statuses
+    }
 
     /// The WHERE clause of a list query (always at least `1 = 1`).
     private func whereClause(_ query: ListQuery) -> SQLQueryString {
@@ -64,21 +87,23 @@ extension SQLStore: ListStore {
         let paging: SQLQueryString =
             query.page.perPage.map { " LIMIT \(bind: $0) OFFSET \(bind: query.page.offset)" } ?? ""
         let sortColumn = query.orderBy == .subscriberCount ? "subscriber_count" : "l.\(query.orderBy.rawValue)"
+        let counted = countedColumns()
+        // One statement: the page, each list's counts, and the total on every row.
         return try await engine.read { database in
-            let total =
-                try await database.raw("SELECT COUNT(*) AS n FROM lists l WHERE \(clause)").first()?
-                .int("n") ?? 0
             let rows = try await database.raw(
                 """
-                SELECT \(unsafeRaw: Self.listColumns),
-                    \(unsafeRaw: Self.subscriberCount) AS subscriber_count
+                SELECT \(unsafeRaw: Self.listColumns), \(unsafeRaw: counted),
+                    (SELECT COUNT(*) FROM lists l WHERE \(clause)) AS total
                 FROM lists l WHERE \(clause)
                 ORDER BY \(unsafeRaw: sortColumn) \(direction), l.id \(direction)\(paging)
                 """
             ).all()
-            var lists = try rows.map { try Self.list(from: $0, counted: true) }
-            try await Self.attachStatuses(to: &lists, in: database)
-            return Page(items: lists, total: total)
+            let lists = try rows.map { try Self.list(from: $0, counted: true) }
+            if let first = rows.first { return Page(items: lists, total: try first.int("total")) }
+            guard query.page.offset > 0 else { return Page(items: [], total: 0) }
+            // A page past the end has no row to carry the total.
+            let total = try await database.raw("SELECT COUNT(*) AS n FROM lists l WHERE \(clause)").first()?.int("n")
+            return Page(items: [], total: total ?? 0)
         }
     }
 
@@ -95,37 +120,17 @@ extension SQLStore: ListStore {
     }
 
     public func list(id: ListID) async throws -> MailingList? {
-        try await engine.read { database in try await Self.list(id: id, in: database) }
+        try await engine.read { database in try await list(id: id, in: database) }
     }
 
-    private static func list(id: ListID, in database: any SQLDatabase) async throws -> MailingList? {
+    private func list(id: ListID, in database: any SQLDatabase) async throws -> MailingList? {
         let row = try await database.raw(
             """
-            SELECT \(unsafeRaw: listColumns),
-                \(unsafeRaw: Self.subscriberCount) AS subscriber_count
+            SELECT \(unsafeRaw: Self.listColumns), \(unsafeRaw: countedColumns())
             FROM lists l WHERE l.id = \(bind: id.rawValue)
             """
         ).first()
-        guard let row else { return nil }
-        var lists = [try list(from: row, counted: true)]
-        try await attachStatuses(to: &lists, in: database)
-        return lists.first
-    }
-
-    /// Fills `subscriberStatuses` with one grouped query for the whole page.
-    private static func attachStatuses(to lists: inout [MailingList], in database: any SQLDatabase) async throws {
-        guard !lists.isEmpty else { return }
-        let rows = try await database.raw(
-            """
-            SELECT list_id, status, subscribers AS n FROM list_subscription_counts
-            WHERE list_id IN \(SQLBind.group(lists.map(\.id.rawValue))) AND subscribers > 0
-            """
-        ).all()
-        var statuses: [ListID: [String: Int]] = [:]
-        for row in rows {
-            statuses[ListID(try row.int("list_id")), default: [:]][try row.string("status")] = try row.int("n")
-        }
-        for index in lists.indices { lists[index].subscriberStatuses = statuses[lists[index].id] ?? [:] }
+        return try row.map { try Self.list(from: $0, counted: true) }
     }
 
     public func createList(_ draft: ListDraft, at now: Date) async throws -> MailingList {
@@ -139,10 +144,10 @@ extension SQLStore: ListStore {
                 RETURNING id
                 """
             ).first()
-            guard let row, let list = try await Self.list(id: ListID(try row.int("id")), in: database) else {
+            guard let row, let created = try await list(id: ListID(try row.int("id")), in: database) else {
                 throw StoreFailure.notFound
             }
-            return list
+            return created
         }
     }
 
@@ -157,7 +162,7 @@ extension SQLStore: ListStore {
                 WHERE id = \(bind: id.rawValue) RETURNING id
                 """
             ).first()
-            guard updated != nil, let list = try await Self.list(id: id, in: database) else {
+            guard updated != nil, let list = try await list(id: id, in: database) else {
                 throw StoreFailure.notFound
             }
             return list

@@ -41,6 +41,38 @@ enum JSONColumn {
         guard let text else { return nil }
         return try? JSONDecoder().decode(T.self, from: Data(text.utf8))
     }
+
+    /// An array of strings (a list's tags): read directly when no string in it has an escape,
+    /// which is every array of plain tags, else through `decode`. A page of lists reads one per
+    /// row, and a `JSONDecoder` costs several microseconds each.
+    static func strings(from text: String?) -> [String]? {
+        guard let text else { return nil }
+        let bytes = text.utf8
+        guard !bytes.contains(UInt8(ascii: "\\")) else { return decode([String].self, from: text) }
+        var index = bytes.startIndex
+        /// Whether `byte` comes next (after white space); steps over it if so.
+        func take(_ byte: UInt8) -> Bool {
+            while index < bytes.endIndex, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) {
+                index = bytes.index(after: index)
+            }
+            guard index < bytes.endIndex, bytes[index] == byte else { return false }
+            index = bytes.index(after: index)
+            return true
+        }
+        var strings: [String] = []
+        guard take(UInt8(ascii: "[")) else { return decode([String].self, from: text) }
+        if !take(UInt8(ascii: "]")) {
+            repeat {
+                guard take(UInt8(ascii: "\"")), let end = bytes[index...].firstIndex(of: UInt8(ascii: "\""))
+                else { return decode([String].self, from: text) }
+                strings.append(String(text[index..<end]))
+                index = bytes.index(after: end)
+            } while take(UInt8(ascii: ","))
+            guard take(UInt8(ascii: "]")) else { return decode([String].self, from: text) }
+        }
+        _ = take(UInt8(ascii: " "))  // trailing white space
+        return index == bytes.endIndex ? strings : decode([String].self, from: text)
+    }
 }
 
 /// Recognises constraint violations by the drivers' codes: SQLite's extended result code and

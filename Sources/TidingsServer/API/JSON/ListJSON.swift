@@ -3,35 +3,39 @@ import TidingsCore
 
 /// A list as listmonk serialises it, in its key order. In `minimal` mode the
 /// counts are `0` and `null`, as in listmonk.
-struct ListJSON: Encodable, Sendable {
+struct ListJSON: JSONWritable, Sendable {
     let list: MailingList
     var minimal = false
 
-    enum CodingKeys: String, CodingKey {
-        case id, created_at, updated_at, uuid, name, type, optin, status, tags, description
-        case subscriber_count, subscriber_statuses, subscription_created_at, subscription_updated_at
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(list.id, forKey: .id)
-        try container.encode(list.createdAt, forKey: .created_at)
-        try container.encode(list.updatedAt, forKey: .updated_at)
-        try container.encode(list.uuid.uuidString.lowercased(), forKey: .uuid)
-        try container.encode(list.name, forKey: .name)
-        try container.encode(list.type, forKey: .type)
-        try container.encode(list.optin, forKey: .optin)
-        try container.encode(list.status, forKey: .status)
-        try container.encode(list.tags, forKey: .tags)
-        try container.encode(list.description, forKey: .description)
-        try container.encode(minimal ? 0 : list.subscriberCount, forKey: .subscriber_count)
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("id", list.id.rawValue)
+        json.member("created_at", list.createdAt)
+        json.member("updated_at", list.updatedAt)
+        let texts = [
+            ("uuid", list.uuid.uuidString.lowercased()), ("name", list.name), ("type", list.type.rawValue),
+            ("optin", list.optin.rawValue), ("status", list.status.rawValue),
+        ]
+        for (name, text) in texts { json.member(name, text) }
+        json.key("tags")
+        json.strings(list.tags)
+        json.member("description", list.description)
+        json.member("subscriber_count", minimal ? 0 : list.subscriberCount)
+        json.key("subscriber_statuses")
         if minimal {
-            try container.encodeNil(forKey: .subscriber_statuses)
+            json.null()
         } else {
-            try container.encode(SortedKeysJSON(list.subscriberStatuses), forKey: .subscriber_statuses)
+            json.beginObject()
+            for (status, count) in list.subscriberStatuses.sorted(by: { $0.key < $1.key }) {
+                json.member(status, count)
+            }
+            json.endObject()
         }
-        try container.encodeNil(forKey: .subscription_created_at)
-        try container.encodeNil(forKey: .subscription_updated_at)
+        for name in ["subscription_created_at", "subscription_updated_at"] {
+            json.key(name)
+            json.null()
+        }
+        json.endObject()
     }
 }
 
