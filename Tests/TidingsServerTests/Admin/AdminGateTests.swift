@@ -142,7 +142,6 @@ import TidingsTestSupport
             let (shop, _) = try await app.makeAPIUser("shop")
             let token = try #require(try await app.services.tokens.tokens(of: shop.id, by: nil).first)
             let browser = try await AdminBrowser.signIn(app, as: "nobody")
-            let cookie = SessionCookie(secure: false, maxAge: 60)
             let routes = adminRoutes(services: app.services, http: HTTPEdges(configuration: app.services.configuration))
                 .filter { !$0.anyOf.isEmpty }
             #expect(routes.count >= 7)
