@@ -40,12 +40,14 @@ let package = Package(
             name: "TidingsStore",
             dependencies: [
                 "TidingsCore",
+                "CSQLiteSymbols",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .target(
@@ -82,6 +84,8 @@ let package = Package(
             ]
         ),
         .target(name: "CMemoryTuning"),
+        // SQLite's C API as SQLiteNIO links it, for the store's row path.
+        .target(name: "CSQLiteSymbols"),
         .executableTarget(
             name: "tidings",
             dependencies: [

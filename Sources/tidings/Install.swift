@@ -60,7 +60,7 @@ struct Upgrade: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.load()
         try await Database.withEngine(configuration, logger: options.logger(configuration)) { engine in
-            let applied = try await Database.migrate(engine)
+            let applied = try await Schema.migrate(engine)
             print(
                 applied.isEmpty
                     ? "Up to date (schema version \(Migrator.latestVersion))."

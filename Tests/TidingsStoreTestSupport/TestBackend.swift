@@ -106,12 +106,8 @@ public struct EmptyDatabase: Sendable {
         case .sqlite:
             engine = try await SQLiteEngine.open(path: "\(directory)/tidings.db", logger: TestBackend.logger)
         case .postgres:
-            let main = try PostgresEngine.configuration(url: url)
-            let role = QueryRole(database: main.database ?? main.username, secretKey: TestBackend.secretKey)
-            var query = main
-            query.username = role.name
-            query.password = role.password
-            engine = PostgresEngine(configuration: main, logger: TestBackend.logger, query: query, queryRole: role)
+            engine = try PostgresEngine.connecting(
+                url: url, secretKey: { TestBackend.secretKey }, logger: TestBackend.logger)
         }
         return try await engine.whileRunning { try await body(engine) }
     }

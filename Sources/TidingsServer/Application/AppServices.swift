@@ -125,7 +125,7 @@ extension AppServices {
         _ body: @Sendable (AppServices) async throws -> T
     ) async throws -> T {
         try await Database.withEngine(configuration, logger: logger) { engine in
-            try await Database.migrate(engine, clock: clock)
+            try await Schema.migrate(engine, clock: clock)
             let services = try AppServices(configuration: configuration, engine: engine, clock: clock)
             let result = try await body(services)
             await services.audit.flush()

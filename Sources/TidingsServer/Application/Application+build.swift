@@ -13,7 +13,7 @@ public func buildApplication(
     // The schema first, on an engine of its own that closes again: no service of the
     // application starts on a database older than this code.
     try await Database.withEngine(configuration, logger: logger) { engine in
-        let applied = try await Database.migrate(engine, clock: clock)
+        let applied = try await Schema.migrate(engine, clock: clock)
         if !applied.isEmpty { logger.notice("database schema migrated", metadata: ["versions": "\(applied)"]) }
     }
     let engine = try await Database.open(configuration, logger: logger)

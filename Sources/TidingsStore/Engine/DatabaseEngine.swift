@@ -20,6 +20,14 @@ public protocol DatabaseEngine: Sendable {
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs `body` inside a transaction.
     func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// Runs one read statement on the row path, below SQLKit: the statement stays prepared where
+    /// the driver allows it (SQLite: per connection) and each row is mapped in place by column
+    /// position, on whatever thread reads it. For the reads that every page of the API makes
+    /// (a page of lists); `read` for everything else. Sees committed data, like `read`.
+    func rows<T: Sendable>(
+        _ query: any SQLExpression, _ map: @escaping @Sendable (any RowColumns) throws -> T
+    )
+        async throws -> [T]
     /// Closes every connection. The engine must not be used afterwards.
     func shutdown() async
     /// Where callers' SQL filter expressions run (docs/segmentation.md); `nil` when this engine

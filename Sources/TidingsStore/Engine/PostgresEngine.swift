@@ -10,7 +10,7 @@ import TidingsCore
 public final class PostgresEngine: DatabaseEngine {
     public let flavor = SQLFlavor.postgres
     public let client: PostgresClient
-    private let logger: Logger
+    let logger: Logger
     private let sandbox: PostgresQuerySandbox?
     private let queryRole: QueryRole?
     private let database: String?
@@ -56,6 +56,24 @@ public final class PostgresEngine: DatabaseEngine {
     }
 
     /// Parses `postgres://user:pass@host:port/database` (also `postgresql://`).
+    /// An engine for the database at `url`. Callers' SQL expressions run as `queryURL`'s user
+    /// when one is given; otherwise as a role Tidings manages: named after the database, with a
+    /// password derived from `secretKey` (read only in that case), created by `afterMigration`
+    /// (docs/segmentation.md).
+    public static func connecting(
+        url: String, queryURL: String? = nil, secretKey: () throws -> [UInt8], logger: Logger
+    ) throws -> PostgresEngine {
+        let main = try configuration(url: url)
+        if let queryURL {
+            return PostgresEngine(configuration: main, logger: logger, query: try configuration(url: queryURL))
+        }
+        let role = QueryRole(database: main.database ?? main.username, secretKey: try secretKey())
+        var query = main
+        query.username = role.name
+        query.password = role.password
+        return PostgresEngine(configuration: main, logger: logger, query: query, queryRole: role)
+    }
+
     public static func configuration(url: String) throws -> PostgresClient.Configuration {
         guard let components = URLComponents(string: url),
             components.scheme == "postgres" || components.scheme == "postgresql",

@@ -26,12 +26,15 @@ public final class SQLiteEngine: DatabaseEngine {
     public let flavor = SQLFlavor.sqlite
     public static let busyTimeoutMilliseconds = 10_000
     public static let defaultCheckpointInterval = Duration.seconds(1)
+    /// Connections of the row path (`rows`), one per thread of NIO's blocking pool here.
+    static let rowReaderCount = 2
     /// A log file larger than this is cut back when the log starts over, even while writes go on.
     static let walSizeLimitBytes = 1 << 30
 
     private let writer: SQLiteConnection
     private let readers: [SQLiteConnection]
     private let checkpointer: SQLiteConnection
+    private let rowReader: SQLiteRowReader
     private let nextReader = Atomic<Int>(0)
     private let writeLock = AsyncMutex()
     private let threads: NIOThreadPool
@@ -44,9 +47,11 @@ public final class SQLiteEngine: DatabaseEngine {
 
     private init(
         writer: SQLiteConnection, readers: [SQLiteConnection], checkpointer: SQLiteConnection,
-        threads: NIOThreadPool, checkpointInterval: Duration, path: String, logger: Logger
+        rowReader: SQLiteRowReader, threads: NIOThreadPool, checkpointInterval: Duration, path: String,
+        logger: Logger
     ) {
         self.writer = writer
+        self.rowReader = rowReader
         self.threads = threads
         self.checkpointInterval = checkpointInterval
         self.readers = readers
@@ -90,6 +95,7 @@ public final class SQLiteEngine: DatabaseEngine {
             throw error
         }
         var others: [SQLiteConnection] = []
+        let rowReader: SQLiteRowReader
         do {
             try await configure(
                 writer,
@@ -106,13 +112,16 @@ public final class SQLiteEngine: DatabaseEngine {
             let checkpointer = try await connect(threads)
             others.append(checkpointer)
             try await configure(checkpointer, pragmas: ["PRAGMA query_only = ON", "PRAGMA busy_timeout = 100"])
+            rowReader = try SQLiteRowReader(
+                path: path, count: rowReaderCount, busyTimeoutMilliseconds: Int32(busyTimeoutMilliseconds),
+                threads: .singleton)
         } catch {
             for connection in others + [writer] { try? await connection.close() }
             try? await threads.shutdownGracefully()
             throw error
         }
         let engine = SQLiteEngine(
-            writer: writer, readers: Array(others.dropLast()), checkpointer: others.last!,
+            writer: writer, readers: Array(others.dropLast()), checkpointer: others.last!, rowReader: rowReader,
             threads: threads, checkpointInterval: checkpointInterval, path: path, logger: logger)
         engine.startCheckpoints()
         return engine
@@ -146,6 +155,15 @@ public final class SQLiteEngine: DatabaseEngine {
         let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
         let reader = readers[abs(index % readers.count)]
         return try await body(reader.sql())
+    }
+
+    public func rows<T: Sendable>(
+        _ query: any SQLExpression, _ map: @escaping @Sendable (any RowColumns) throws -> T
+    ) async throws -> [T] {
+        var serializer = SQLSerializer(database: readers[0].sql())
+        query.serialize(to: &serializer)
+        let binds = try serializer.binds.map { try StatementValue(sqliteBind: $0) }
+        return try await rowReader.rows(serializer.sql, binds, map)
     }
 
     public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
@@ -204,6 +222,7 @@ public final class SQLiteEngine: DatabaseEngine {
         task?.cancel()
         await task?.value
         await querySandbox?.close()
+        rowReader.close()
         await writeLock.withLock {
             for connection in readers + [checkpointer, writer] {
                 do { try await connection.close() } catch {

@@ -3,22 +3,33 @@ import SQLKit
 import TidingsCore
 
 extension SQLStore: ListStore {
-    static let listColumns = """
-        l.id, l.uuid, l.name, l.type, l.optin, l.status, l.tags, l.description, l.created_at, l.updated_at
-        """
+    /// A list's columns, in the order `list(from:counted:)` reads them.
+    static let listColumnNames = [
+        "id", "uuid", "name", "type", "optin", "status", "tags", "description", "created_at", "updated_at",
+    ]
+    static let listColumns = listColumnNames.map { "l.\($0)" }.joined(separator: ", ")
+    /// `listColumnNames` and then the two of `countedColumns()`.
+    static let countedListColumnNames = listColumnNames + ["subscriber_count", "subscriber_statuses"]
 
-    /// A list from a row of `listColumns`; `counted` rows also have `countedColumns`.
-    static func list(from row: any SQLRow, counted: Bool) throws -> MailingList {
+    /// A list from a row of `listColumns` (from column `first` on); `counted` rows have
+    /// `countedColumns()` right after them.
+    static func list(from row: any RowColumns, counted: Bool, first: Int = 0) throws -> MailingList {
         MailingList(
-            id: ListID(try row.int("id")), uuid: try row.uuid("uuid"), name: try row.string("name"),
-            type: ListType(rawValue: try row.string("type")) ?? .private,
-            optin: ListOptin(rawValue: try row.string("optin")) ?? .single,
-            status: ListStatus(rawValue: try row.string("status")) ?? .active,
-            tags: JSONColumn.strings(from: try row.string("tags")) ?? [],
-            description: try row.string("description"),
-            subscriberCount: counted ? try row.int("subscriber_count") : 0,
-            subscriberStatuses: counted ? statuses(from: try row.optionalString("subscriber_statuses")) : [:],
-            createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
+            id: ListID(try row.int(first)), uuid: try row.uuid(first + 1), name: try row.string(first + 2),
+            type: ListType(rawValue: try row.string(first + 3)) ?? .private,
+            optin: ListOptin(rawValue: try row.string(first + 4)) ?? .single,
+            status: ListStatus(rawValue: try row.string(first + 5)) ?? .active,
+            tags: JSONColumn.strings(from: try row.string(first + 6)) ?? [],
+            description: try row.string(first + 7),
+            subscriberCount: counted ? try row.int(first + 10) : 0,
+            subscriberStatuses: counted ? statuses(from: try row.optionalString(first + 11)) : [:],
+            createdAt: try row.date(first + 8), updatedAt: try row.date(first + 9))
+    }
+
+    /// A list from an SQLKit row (reads inside a write transaction).
+    static func list(from row: any SQLRow, counted: Bool) throws -> MailingList {
+        let names = counted ? countedListColumnNames : listColumnNames
+        return try list(from: NamedRowColumns(row: row, names: names), counted: counted)
     }
 
     /// A list's subscriptions, in all and by status, from the counts the triggers of migration 4
@@ -88,23 +99,23 @@ extension SQLStore: ListStore {
             query.page.perPage.map { " LIMIT \(bind: $0) OFFSET \(bind: query.page.offset)" } ?? ""
         let sortColumn = query.orderBy == .subscriberCount ? "subscriber_count" : "l.\(query.orderBy.rawValue)"
         let counted = countedColumns()
-        // One statement: the page, each list's counts, and the total on every row.
-        return try await engine.read { database in
-            let rows = try await database.raw(
+        // One statement on the row path: the page, each list's counts, and the total on every row.
+        let rows = try await engine.rows(
+            SQLQueryString(
                 """
                 SELECT \(unsafeRaw: Self.listColumns), \(unsafeRaw: counted),
                     (SELECT COUNT(*) FROM lists l WHERE \(clause)) AS total
                 FROM lists l WHERE \(clause)
                 ORDER BY \(unsafeRaw: sortColumn) \(direction), l.id \(direction)\(paging)
-                """
-            ).all()
-            let lists = try rows.map { try Self.list(from: $0, counted: true) }
-            if let first = rows.first { return Page(items: lists, total: try first.int("total")) }
-            guard query.page.offset > 0 else { return Page(items: [], total: 0) }
-            // A page past the end has no row to carry the total.
-            let total = try await database.raw("SELECT COUNT(*) AS n FROM lists l WHERE \(clause)").first()?.int("n")
-            return Page(items: [], total: total ?? 0)
+                """)
+        ) { row in (list: try Self.list(from: row, counted: true), total: try row.int(12)) }
+        if let first = rows.first { return Page(items: rows.map(\.list), total: first.total) }
+        guard query.page.offset > 0 else { return Page(items: [], total: 0) }
+        // A page past the end has no row to carry the total.
+        let total = try await engine.rows(SQLQueryString("SELECT COUNT(*) FROM lists l WHERE \(clause)")) {
+            try $0.int(0)
         }
+        return Page(items: [], total: total.first ?? 0)
     }
 
     public func minimalLists(status: ListStatus?, onlyIDs: Set<ListID>?) async throws -> [MailingList] {

@@ -17,7 +17,7 @@ import TidingsTestSupport
                     group.addTask {
                         _ = try await Database.withEngine(configuration, logger: .init(label: "test")) {
                             engine async throws in
-                            try await Database.migrate(engine)
+                            try await Schema.migrate(engine)
                         }
                     }
                 }
@@ -27,7 +27,7 @@ import TidingsTestSupport
                 #expect(try await Migrator(engine: engine).currentVersion() == Migrator.latestVersion)
                 // Two installs at once still make the default lists once.
                 #expect(try await SQLStore(engine: engine).lists(ListQuery()).items.count == 2)
-                #expect(try await Database.migrate(engine).isEmpty)
+                #expect(try await Schema.migrate(engine).isEmpty)
             }
         }
     }
