@@ -31,7 +31,7 @@ public struct SMTPClient: MailSender {
     public func send(_ message: MailMessage) async throws {
         let domain = message.envelopeSender.split(separator: "@").last.map(String.init) ?? "localhost"
         let data = MIMEMessage.render(
-            message, date: clock.now(), messageID: "\(UUID().uuidString.lowercased())@\(domain)")
+            message, date: clock.now(), messageID: "\(UUID().lowercasedText)@\(domain)")
         let channel = try await connect()
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in

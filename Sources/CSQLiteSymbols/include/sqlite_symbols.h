@@ -31,6 +31,9 @@ int sqlite_nio_sqlite3_open_v2(const char *filename, sqlite3 **db, int flags, co
 int sqlite_nio_sqlite3_close_v2(sqlite3 *db);
 int sqlite_nio_sqlite3_exec(sqlite3 *db, const char *sql, void *callback, void *argument, char **error);
 int sqlite_nio_sqlite3_busy_timeout(sqlite3 *db, int milliseconds);
+/// Turns on SQLite's query planner stability guarantee (SQLITE_DBCONFIG_ENABLE_QPSG): a prepared
+/// statement keeps its plan whatever values are bound to it.
+int tidings_sqlite_keep_query_plans(sqlite3 *db);
 const char *sqlite_nio_sqlite3_errmsg(sqlite3 *db);
 int sqlite_nio_sqlite3_extended_errcode(sqlite3 *db);
 
@@ -38,7 +41,6 @@ int sqlite_nio_sqlite3_prepare_v3(
     sqlite3 *db, const char *sql, int bytes, unsigned int flags, sqlite3_stmt **statement, const char **tail);
 int sqlite_nio_sqlite3_finalize(sqlite3_stmt *statement);
 int sqlite_nio_sqlite3_reset(sqlite3_stmt *statement);
-int sqlite_nio_sqlite3_clear_bindings(sqlite3_stmt *statement);
 int sqlite_nio_sqlite3_step(sqlite3_stmt *statement);
 
 int sqlite_nio_sqlite3_bind_null(sqlite3_stmt *statement, int index);

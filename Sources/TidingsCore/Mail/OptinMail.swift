@@ -25,8 +25,8 @@ public struct OptinMail: Sendable {
 
     /// The page that confirms `lists` for `subscriber`.
     public func confirmationURL(for subscriber: Subscriber, lists: [MailingList]) -> String {
-        let query = lists.map { "l=\($0.uuid.uuidString.lowercased())" }.joined(separator: "&")
-        return "\(rootURL)/subscription/optin/\(subscriber.uuid.uuidString.lowercased())"
+        let query = lists.map { "l=\($0.uuid.lowercasedText)" }.joined(separator: "&")
+        return "\(rootURL)/subscription/optin/\(subscriber.uuid.lowercasedText)"
             + (query.isEmpty ? "" : "?\(query)")
     }
 
@@ -49,6 +49,6 @@ public struct OptinMail: Sendable {
             """
         return MailMessage(
             from: fromAddress, to: [subscriber.email], subject: "Confirm your subscription", textBody: body,
-            headers: [("X-Tidings-Subscriber", subscriber.uuid.uuidString.lowercased())])
+            headers: [("X-Tidings-Subscriber", subscriber.uuid.lowercasedText)])
     }
 }

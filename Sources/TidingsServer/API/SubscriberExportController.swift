@@ -81,7 +81,7 @@ struct SubscriberExportController {
     /// One CSV line of a subscriber, in listmonk's columns and time format.
     static func row(_ subscriber: SubscriberRow) -> String {
         [
-            subscriber.uuid.uuidString.lowercased(), subscriber.email, subscriber.name,
+            subscriber.uuid.lowercasedText, subscriber.email, subscriber.name,
             subscriber.attributesJSON, subscriber.status.rawValue,
             Timestamp.goString(subscriber.createdAt), Timestamp.goString(subscriber.updatedAt),
         ].map(csvField).joined(separator: ",") + "\n"
@@ -175,7 +175,7 @@ private struct SubscriberDataJSON: Encodable, Sendable {
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         let profile = Profile(
-            id: subscriber.id.rawValue, uuid: subscriber.uuid.uuidString.lowercased(), email: subscriber.email,
+            id: subscriber.id.rawValue, uuid: subscriber.uuid.lowercasedText, email: subscriber.email,
             name: subscriber.name, attribs: .object(subscriber.attributes), status: subscriber.status.rawValue,
             created_at: Timestamp.postgresJSON(subscriber.createdAt),
             updated_at: Timestamp.postgresJSON(subscriber.updatedAt))

@@ -33,7 +33,7 @@ struct OptinPage {
     }
 
     private func respond(context: AppRequestContext, lists rawLists: [String], confirm: Bool) async throws -> Response {
-        guard let raw = context.parameters.get("subscriber"), let uuid = UUID(uuidString: raw) else {
+        guard let raw = context.parameters.get("subscriber"), let uuid = UUID(text: raw) else {
             return Self.page(title: "Link not valid", body: Self.invalidLink, status: .notFound)
         }
         let lists = rawLists.compactMap(UUID.init(uuidString:))
@@ -58,7 +58,7 @@ struct OptinPage {
                 body: "<h1>Subscription confirmed</h1><p>You are now subscribed to:</p><ul>\(names)</ul>")
         }
         let hidden = pending.lists.map {
-            "<input type=\"hidden\" name=\"l\" value=\"\($0.uuid.uuidString.lowercased())\">"
+            "<input type=\"hidden\" name=\"l\" value=\"\($0.uuid.lowercasedText)\">"
         }.joined()
         return Self.page(
             title: "Confirm your subscription",

@@ -111,7 +111,7 @@ struct JSONNodeEncoder: Encoder {
         case let number as Int: box.node = .number(String(number))
         case let flag as Bool: box.node = .bool(flag)
         case let date as Date: box.node = .string(Timestamp.rfc3339(date))
-        case let uuid as UUID: box.node = .string(uuid.uuidString.lowercased())
+        case let uuid as UUID: box.node = .string(uuid.lowercasedText)
         default: try value.encode(to: JSONNodeEncoder(box: box, codingPath: path()))
         }
     }

@@ -26,8 +26,9 @@ public final class SQLiteEngine: DatabaseEngine {
     public let flavor = SQLFlavor.sqlite
     public static let busyTimeoutMilliseconds = 10_000
     public static let defaultCheckpointInterval = Duration.seconds(1)
-    /// Connections of the row path (`rows`), one per thread of NIO's blocking pool here.
-    static let rowReaderCount = 2
+    /// Connections of the row path (`rows`): one per thread of NIO's blocking pool, where its
+    /// statements run.
+    static let rowReaderCount = min(max(System.coreCount, 2), 8)
     /// A log file larger than this is cut back when the log starts over, even while writes go on.
     static let walSizeLimitBytes = 1 << 30
 

@@ -27,10 +27,16 @@ final class SQLiteRowReader: Sendable {
     func rows<T: Sendable>(
         _ sql: String, _ binds: [StatementValue], _ map: @escaping @Sendable (any RowColumns) throws -> T
     ) async throws -> [T] {
-        let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
-        let connection = connections[abs(index % connections.count)]
-        return try await threads.runIfActive {
-            try connection.mutex.withLock { connection in try connection.rows(sql, binds, map) }
+        let first = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        return try await threads.runIfActive { [connections] in
+            // The first free connection from a rotating start; when all are busy, wait for one.
+            for offset in 0..<connections.count {
+                let connection = connections[abs((first &+ offset) % connections.count)]
+                if let rows = try connection.mutex.withLockIfAvailable({ try $0.rows(sql, binds, map) }) {
+                    return rows
+                }
+            }
+            return try connections[abs(first % connections.count)].mutex.withLock { try $0.rows(sql, binds, map) }
         }
     }
 
@@ -69,6 +75,9 @@ struct SQLiteReadConnection: ~Copyable {
         }
         self.handle = handle
         sqlite_nio_sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
+        // One plan per statement, whatever is bound: else SQLite prepares a statement again when
+        // a bound LIMIT, OFFSET or LIKE pattern changes, which is most requests.
+        tidings_sqlite_keep_query_plans(handle)
         let configured = sqlite_nio_sqlite3_exec(handle, "PRAGMA query_only = ON", nil, nil, nil)
         guard configured == TIDINGS_SQLITE_OK else {
             let failure = SQLiteCallFailure(code: configured, handle: handle, doing: "configure a reader")
@@ -88,10 +97,9 @@ struct SQLiteReadConnection: ~Copyable {
     ) throws -> [T] {
         guard let handle else { throw SQLiteCallFailure(code: 21, message: "the connection is closed") }
         let statement = try prepared(sql, on: handle)
-        defer {
-            sqlite_nio_sqlite3_reset(statement)
-            sqlite_nio_sqlite3_clear_bindings(statement)
-        }
+        // Every parameter is bound anew below; the old values stay until then, so that binding
+        // the same value again never looks like a change to SQLite.
+        defer { sqlite_nio_sqlite3_reset(statement) }
         for (offset, value) in binds.enumerated() {
             try bind(value, at: Int32(offset + 1), in: statement, on: handle)
         }
@@ -204,7 +212,7 @@ private struct SQLiteStatementRow: RowColumns {
     }
 
     func uuid(_ column: Int) throws -> UUID {
-        guard let uuid = UUID(uuidString: try string(column)) else {
+        guard let uuid = UUID(text: try string(column)) else {
             throw RowReadFailure(column: column, expected: "a UUID")
         }
         return uuid

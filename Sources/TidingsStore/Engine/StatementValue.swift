@@ -18,7 +18,7 @@ enum StatementValue: Sendable, Equatable {
         case let value as Double: self = .real(value)
         case let value as Bool: self = .integer(value ? 1 : 0)
         case let value as Date: self = .real(value.timeIntervalSince1970)
-        case let value as UUID: self = .text(value.uuidString.lowercased())
+        case let value as UUID: self = .text(value.lowercasedText)
         case let value as (any Encodable & Sendable)? where value == nil: self = .null
         default: throw UnsupportedBind(type: "\(type(of: bind))")
         }

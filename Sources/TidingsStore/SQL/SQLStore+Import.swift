@@ -115,7 +115,7 @@ extension SQLStore: SubscriberImportStore {
         for (index, (row, uuid)) in zip(rows, uuids).enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             out.append(UInt8(ascii: "["))
-            JSONString.append(uuid.uuidString.lowercased(), to: &out)
+            JSONString.append(uuid.lowercasedText, to: &out)
             out.append(UInt8(ascii: ","))
             JSONString.append(row.email, to: &out)
             out.append(UInt8(ascii: ","))

@@ -45,17 +45,38 @@ extension SQLStore: ListStore {
             """
     }
 
-    /// `status:count,…` as a dictionary.
+    /// `status:count,…` as a dictionary (an entry without a count is skipped), read byte by byte:
+    /// a page of lists parses one per row.
     static func statuses(from text: String?) -> [String: Int] {
-        guard let text, !text.isEmpty else { return [:] }
-        var statuses: [String: Int] = [:]
-        for entry in text.split(separator: ",") {
-            guard let colon = entry.lastIndex(of: ":"), let count = Int(entry[entry.index(after: colon)...]) else {
-                continue
+        guard var text, !text.isEmpty else { return [:] }
+        return text.withUTF8 { bytes in
+            var statuses: [String: Int] = [:]
+            var entryStart = 0
+            var lastColon: Int?
+            for index in 0...bytes.count {
+                guard index == bytes.count || bytes[index] == UInt8(ascii: ",") else {
+                    if bytes[index] == UInt8(ascii: ":") { lastColon = index }
+                    continue
+                }
+                if let colon = lastColon, colon + 1 < index, let count = decimal(bytes[(colon + 1)..<index]) {
+                    statuses[String(decoding: bytes[entryStart..<colon], as: UTF8.self)] = count
+                }
+                entryStart = index + 1
+                lastColon = nil
             }
-            statuses[String(entry[..<colon])] = count
+            return statuses
         }
-        return statuses
+    }
+
+    /// A non-negative decimal number of at most 18 digits, `nil` for anything else.
+    private static func decimal(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
+        guard !digits.isEmpty, digits.count <= 18 else { return nil }
+        var value = 0
+        for digit in digits {
+            guard digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(digit - UInt8(ascii: "0"))
+        }
+        return value
     }
 
     /// The WHERE clause of a list query (always at least `1 = 1`).

@@ -19,7 +19,7 @@ public struct SQLStore: Sendable {
     func uuidBind(_ uuid: UUID) -> any Encodable & Sendable { Self.uuidBind(uuid, flavor: flavor) }
 
     static func uuidBind(_ uuid: UUID, flavor: SQLFlavor) -> any Encodable & Sendable {
-        flavor == .postgres ? uuid : uuid.uuidString.lowercased()
+        flavor == .postgres ? uuid : uuid.lowercasedText
     }
 
     /// This store as every protocol the services need.

@@ -13,7 +13,7 @@ struct ListJSON: JSONWritable, Sendable {
         json.member("created_at", list.createdAt)
         json.member("updated_at", list.updatedAt)
         let texts = [
-            ("uuid", list.uuid.uuidString.lowercased()), ("name", list.name), ("type", list.type.rawValue),
+            ("uuid", list.uuid.lowercasedText), ("name", list.name), ("type", list.type.rawValue),
             ("optin", list.optin.rawValue), ("status", list.status.rawValue),
         ]
         for (name, text) in texts { json.member(name, text) }

@@ -16,7 +16,7 @@ struct SubscriberJSON: Encodable, Sendable {
         try container.encode(subscriber.id, forKey: .id)
         try container.encode(subscriber.createdAt, forKey: .created_at)
         try container.encode(subscriber.updatedAt, forKey: .updated_at)
-        try container.encode(subscriber.uuid.uuidString.lowercased(), forKey: .uuid)
+        try container.encode(subscriber.uuid.lowercasedText, forKey: .uuid)
         try container.encode(subscriber.email, forKey: .email)
         try container.encode(subscriber.name, forKey: .name)
         try container.encode(JSONValue.object(subscriber.attributes), forKey: .attribs)
@@ -48,7 +48,7 @@ struct SubscriptionJSON: Encodable, Sendable {
             ("subscription_updated_at", Timestamp.postgresJSON(subscription.updatedAt)),
             ("subscription_meta", subscription.meta),
             ("id", list.id),
-            ("uuid", list.uuid.uuidString.lowercased()),
+            ("uuid", list.uuid.lowercasedText),
             ("name", masked ? "*Unknown" : list.name),
             ("type", list.type.rawValue),
             ("optin", list.optin.rawValue),
