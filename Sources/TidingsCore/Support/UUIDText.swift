@@ -28,23 +28,30 @@ extension UUID {
 
     /// Parses the 36-character form in either case (what `UUID(uuidString:)` accepts); `nil`
     /// for anything else.
-    public init?(text: some StringProtocol) {
+    public init?(text: String) {
+        var text = text
+        guard let uuid = text.withUTF8({ UUID(utf8: $0) }) else { return nil }
+        self = uuid
+    }
+
+    /// Parses the 36-character form from UTF-8 bytes (a database column read in place).
+    public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        guard bytes.count == 36 else { return nil }
         var parsed: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         let valid = withUnsafeMutableBytes(of: &parsed) { out -> Bool in
-            var utf8 = text.utf8.makeIterator()
             var position = 0
             for index in 0..<16 {
                 if index == 4 || index == 6 || index == 8 || index == 10 {
-                    guard utf8.next() == UInt8(ascii: "-") else { return false }
+                    guard bytes[position] == UInt8(ascii: "-") else { return false }
                     position += 1
                 }
-                guard let high = utf8.next()?.hexDigitValue, let low = utf8.next()?.hexDigitValue else {
+                guard let high = bytes[position].hexDigitValue, let low = bytes[position + 1].hexDigitValue else {
                     return false
                 }
                 out[index] = high << 4 | low
                 position += 2
             }
-            return utf8.next() == nil && position == 36
+            return true
         }
         guard valid else { return nil }
         self.init(uuid: parsed)

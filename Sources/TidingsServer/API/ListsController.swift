@@ -50,7 +50,8 @@ struct ListsController {
             let lists = try await lists.minimalLists(status: status, for: context.principal)
             guard !lists.isEmpty else { return try ok([ListJSON](), request) }
             let results = lists.map { ListJSON(list: $0, minimal: true) }
-            return try ok(PageJSON(results: results, total: results.count, per_page: results.count, page: 1), request)
+            return try ok(
+                WrittenPageJSON(results: results, total: results.count, per_page: results.count, page: 1), request)
         }
         var query = ListQuery()
         let search = (request.param("query") ?? "").trimmingCharacters(in: .whitespaces)
@@ -64,7 +65,7 @@ struct ListsController {
         query.page = request.pagination
         let page = try await lists.lists(query, for: context.principal)
         return try ok(
-            PageJSON(
+            WrittenPageJSON(
                 results: page.items.map { ListJSON(list: $0) }, query: search, total: page.total,
                 per_page: query.page.perPage ?? 0, page: query.page.page), request)
     }

@@ -212,9 +212,11 @@ private struct SQLiteStatementRow: RowColumns {
     }
 
     func uuid(_ column: Int) throws -> UUID {
-        guard let uuid = UUID(text: try string(column)) else {
-            throw RowReadFailure(column: column, expected: "a UUID")
-        }
+        guard type(column) == TIDINGS_SQLITE_TEXT, let text = sqlite_nio_sqlite3_column_text(statement, Int32(column)),
+            let uuid = UUID(
+                utf8: UnsafeBufferPointer(
+                    start: text, count: Int(sqlite_nio_sqlite3_column_bytes(statement, Int32(column)))))
+        else { throw RowReadFailure(column: column, expected: "a UUID") }
         return uuid
     }
 }

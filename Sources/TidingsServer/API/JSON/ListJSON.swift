@@ -52,6 +52,30 @@ struct SortedKeysJSON<Value: Encodable & Sendable>: Encodable, Sendable {
     }
 }
 
+/// A page of items that write themselves (`JSONWritable`), written into one buffer with the
+/// members of `PageJSON`, in its order: no tree node or buffer per item.
+struct WrittenPageJSON<Item: JSONWritable & Sendable>: JSONWritable, Sendable {
+    let results: [Item]
+    var query = ""
+    let total: Int
+    let per_page: Int
+    let page: Int
+
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("results")
+        json.beginArray()
+        for item in results { item.write(to: &json) }
+        json.endArray()
+        json.member("search", "")
+        json.member("query", query)
+        json.member("total", total)
+        json.member("per_page", per_page)
+        json.member("page", page)
+        json.endObject()
+    }
+}
+
 /// listmonk's paginated payload: `{results, search, query, total, per_page, page}`.
 struct PageJSON<Item: Encodable & Sendable>: Encodable, Sendable {
     let results: [Item]
