@@ -8,21 +8,22 @@ extension SQLStore: ListStore {
         "id", "uuid", "name", "type", "optin", "status", "tags", "description", "created_at", "updated_at",
     ]
     static let listColumns = listColumnNames.map { "l.\($0)" }.joined(separator: ", ")
-    /// `listColumnNames` and then the two of `countedColumns()`.
-    static let countedListColumnNames = listColumnNames + ["subscriber_count", "subscriber_statuses"]
+    /// `listColumnNames` and then the one of `countedColumn()`.
+    static let countedListColumnNames = listColumnNames + ["subscriber_statuses"]
 
     /// A list from a row of `listColumns` (from column `first` on); `counted` rows have
-    /// `countedColumns()` right after them.
+    /// `countedColumn()` right after them, and the list's subscriber count is the sum of its
+    /// statuses' counts.
     static func list(from row: any RowColumns, counted: Bool, first: Int = 0) throws -> MailingList {
-        MailingList(
+        let statuses = counted ? Self.statuses(from: try row.optionalString(first + 10)) : [:]
+        return MailingList(
             id: ListID(try row.int(first)), uuid: try row.uuid(first + 1), name: try row.string(first + 2),
             type: ListType(rawValue: try row.string(first + 3)) ?? .private,
             optin: ListOptin(rawValue: try row.string(first + 4)) ?? .single,
             status: ListStatus(rawValue: try row.string(first + 5)) ?? .active,
             tags: JSONColumn.strings(from: try row.string(first + 6)) ?? [],
             description: try row.string(first + 7),
-            subscriberCount: counted ? try row.int(first + 10) : 0,
-            subscriberStatuses: counted ? statuses(from: try row.optionalString(first + 11)) : [:],
+            subscriberCount: statuses.values.reduce(0, +), subscriberStatuses: statuses,
             createdAt: try row.date(first + 8), updatedAt: try row.date(first + 9))
     }
 
@@ -32,18 +33,21 @@ extension SQLStore: ListStore {
         return try list(from: NamedRowColumns(row: row, names: names), counted: counted)
     }
 
-    /// A list's subscriptions, in all and by status, from the counts the triggers of migration 4
-    /// keep (never a count over `subscriber_lists`, which would grow with the subscribers). The
-    /// statuses come as one text, `status:count,…`, so that a page of lists is one statement.
-    private func countedColumns() -> String {
+    /// A list's subscriptions by status, from the counts the triggers of migration 4 keep (never a
+    /// count over `subscriber_lists`, which would grow with the subscribers), as one text,
+    /// `status:count,…`, so that a page of lists is one statement with one subquery per row.
+    private func countedColumn() -> String {
         let concatenation = flavor == .postgres ? "string_agg" : "group_concat"
         return """
-            (SELECT CAST(COALESCE(SUM(c.subscribers), 0) AS BIGINT) FROM list_subscription_counts c
-                WHERE c.list_id = l.id) AS subscriber_count,
             (SELECT \(concatenation)(c.status || ':' || c.subscribers, ',') FROM list_subscription_counts c
                 WHERE c.list_id = l.id AND c.subscribers > 0) AS subscriber_statuses
             """
     }
+
+    /// A list's subscriptions in all, for ordering by it.
+    private static let subscriberCountExpression = """
+        (SELECT COALESCE(SUM(c.subscribers), 0) FROM list_subscription_counts c WHERE c.list_id = l.id)
+        """
 
     /// `status:count,…` as a dictionary (an entry without a count is skipped), read byte by byte:
     /// a page of lists parses one per row.
@@ -118,8 +122,9 @@ extension SQLStore: ListStore {
         let direction: SQLQueryString = query.direction == .asc ? "ASC" : "DESC"
         let paging: SQLQueryString =
             query.page.perPage.map { " LIMIT \(bind: $0) OFFSET \(bind: query.page.offset)" } ?? ""
-        let sortColumn = query.orderBy == .subscriberCount ? "subscriber_count" : "l.\(query.orderBy.rawValue)"
-        let counted = countedColumns()
+        let sortColumn =
+            query.orderBy == .subscriberCount ? Self.subscriberCountExpression : "l.\(query.orderBy.rawValue)"
+        let counted = countedColumn()
         // One statement on the row path: the page, each list's counts, and the total on every row.
         let rows = try await engine.rows(
             SQLQueryString(
@@ -129,7 +134,7 @@ extension SQLStore: ListStore {
                 FROM lists l WHERE \(clause)
                 ORDER BY \(unsafeRaw: sortColumn) \(direction), l.id \(direction)\(paging)
                 """)
-        ) { row in (list: try Self.list(from: row, counted: true), total: try row.int(12)) }
+        ) { row in (list: try Self.list(from: row, counted: true), total: try row.int(11)) }
         if let first = rows.first { return Page(items: rows.map(\.list), total: first.total) }
         guard query.page.offset > 0 else { return Page(items: [], total: 0) }
         // A page past the end has no row to carry the total.
@@ -158,7 +163,7 @@ extension SQLStore: ListStore {
     private func list(id: ListID, in database: any SQLDatabase) async throws -> MailingList? {
         let row = try await database.raw(
             """
-            SELECT \(unsafeRaw: Self.listColumns), \(unsafeRaw: countedColumns())
+            SELECT \(unsafeRaw: Self.listColumns), \(unsafeRaw: countedColumn())
             FROM lists l WHERE l.id = \(bind: id.rawValue)
             """
         ).first()
