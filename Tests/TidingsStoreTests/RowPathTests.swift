@@ -109,4 +109,27 @@ import TidingsStoreTestSupport
             }
         }
     }
+
+    @Test(
+        "a kept statement that PostgreSQL dropped, or whose table changed shape, is prepared again",
+        arguments: TestBackend.enabled)
+    func staleStatements(backend: TestBackend) async throws {
+        try await backend.withStores { stores async throws in
+            let engine = stores.engine
+            try await engine.write { try await $0.raw("CREATE TABLE shapes (a INTEGER)").run() }
+            try await engine.write { try await $0.raw("INSERT INTO shapes (a) VALUES (1)").run() }
+            let select = { @Sendable () async throws -> [Int] in
+                try await engine.rows(SQLQueryString("SELECT * FROM shapes WHERE a >= \(bind: 0)")) { try $0.int(0) }
+            }
+            #expect(try await select() == [1])
+            // Every pooled connection forgets its statements (a pooler's DISCARD ALL does this).
+            if engine.flavor == .postgres {
+                for _ in 0..<4 { try await engine.read { try await $0.raw("DEALLOCATE ALL").run() } }
+            }
+            #expect(try await select() == [1])
+            // A column more: the kept plan's result no longer fits.
+            try await engine.write { try await $0.raw("ALTER TABLE shapes ADD COLUMN b INTEGER").run() }
+            #expect(try await select() == [1])
+        }
+    }
 }

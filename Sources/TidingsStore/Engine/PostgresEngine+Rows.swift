@@ -4,38 +4,20 @@ import PostgresNIO
 import SQLKit
 
 extension PostgresEngine {
-    /// The row path on PostgreSQL: the statement's binds go straight into PostgresNIO's binary
-    /// bindings and each cell is decoded by position with PostgresNIO's typed decoding, instead
-    /// of through PostgresKit's `Codable` bridge (a coding path and dynamic casts per cell).
+    /// The row path on PostgreSQL: the statement is prepared once per connection
+    /// (`PostgresPreparedStatements`), its binds go straight to PostgresNIO's wire values, and
+    /// each cell is decoded by position with PostgresNIO's typed decoding, instead of through
+    /// PostgresKit's `Codable` bridge (a coding path and dynamic casts per cell).
     public func rows<T: Sendable>(
         _ query: any SQLExpression, _ map: @escaping @Sendable (any RowColumns) throws -> T
     ) async throws -> [T] {
         try await client.withConnection { connection in
-            var serializer = SQLSerializer(database: connection.sql())
+            var serializer = SQLSerializer(database: TypedBindDatabase(base: connection.sql()))
             query.serialize(to: &serializer)
             var bindings = PostgresBindings(capacity: serializer.binds.count)
-            for bind in serializer.binds { try Self.append(bind, to: &bindings) }
-            let statement = PostgresQuery(unsafeSQL: serializer.sql, binds: bindings)
-            var rows: [T] = []
-            for try await row in try await connection.query(statement, logger: logger) {
-                rows.append(try map(PostgresRowColumns(row: row.makeRandomAccess())))
-            }
-            return rows
-        }
-    }
-
-    /// A bind as PostgresKit would encode it (integers as `int8`, text as `text`, times as
-    /// `timestamptz`, UUIDs as `uuid`).
-    private static func append(_ bind: any Encodable & Sendable, to bindings: inout PostgresBindings) throws {
-        switch bind {
-        case let value as Int: bindings.append(value)
-        case let value as String: bindings.append(value)
-        case let value as Double: bindings.append(value)
-        case let value as Bool: bindings.append(value)
-        case let value as Date: bindings.append(value)
-        case let value as UUID: bindings.append(value)
-        case let value as (any Encodable & Sendable)? where value == nil: bindings.appendNull()
-        default: throw UnsupportedBind(type: "\(type(of: bind))")
+            for bind in serializer.binds { try PostgresBindType.append(bind, to: &bindings) }
+            let rows = try await preparedStatements.rows(serializer.sql, bindings, on: connection, logger: logger)
+            return try rows.map { try map(PostgresRowColumns(row: $0.makeRandomAccess())) }
         }
     }
 }

@@ -11,6 +11,8 @@ public final class PostgresEngine: DatabaseEngine {
     public let flavor = SQLFlavor.postgres
     public let client: PostgresClient
     let logger: Logger
+    /// The row path's statements, prepared per connection.
+    let preparedStatements = PostgresPreparedStatements()
     private let sandbox: PostgresQuerySandbox?
     private let queryRole: QueryRole?
     private let database: String?
