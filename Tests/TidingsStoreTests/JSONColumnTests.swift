@@ -29,7 +29,8 @@ import Testing
         arguments: [
             ("", [:]), ("confirmed:3", ["confirmed": 3]),
             ("confirmed:3,unconfirmed:12,unsubscribed:0", ["confirmed": 3, "unconfirmed": 12, "unsubscribed": 0]),
-            ("a:b:7", ["a:b": 7]), ("confirmed:", [:]), (":5", ["": 5]), ("confirmed:x,unconfirmed:2", ["unconfirmed": 2]),
+            ("a:b:7", ["a:b": 7]), ("confirmed:", [:]), (":5", ["": 5]),
+            ("confirmed:x,unconfirmed:2", ["unconfirmed": 2]),
             ("confirmed:3,,", ["confirmed": 3]), ("é:1", ["é": 1]), ("big:1234567890123456789", [:]),
         ] as [(String, [String: Int])])
     func parse(text: String, expected: [String: Int]) {
