@@ -15,10 +15,12 @@ extension Request {
     /// The query string, decoded as listmonk's Go server decodes it (`QueryString`): `+` is a
     /// space, `%XX` a byte, repeated names keep every value. The one place that reads it:
     /// `QueryStringMiddleware` has refused an undecodable one with a 400 before any handler runs,
-    /// so here it always decodes.
+    /// and decoded the others once for the whole request (`DecodedQuery`).
     var query: Parameters {
-        guard let raw = uri.query, !raw.isEmpty, let decoded = try? QueryString(parsing: raw) else { return [:] }
-        return Parameters(decoded.pairs.map { (key: Substring($0.name), value: Substring($0.value)) })
+        guard let raw = uri.query, !raw.isEmpty else { return [:] }
+        if let decoded = DecodedQuery.current, decoded.raw == raw { return decoded.parameters }
+        guard let decoded = try? QueryString(parsing: raw) else { return [:] }
+        return DecodedQuery(raw: raw, decoded: decoded).parameters
     }
 
     /// A query parameter's first value.
