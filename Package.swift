@@ -40,7 +40,7 @@ let package = Package(
             name: "TidingsStore",
             dependencies: [
                 "TidingsCore",
-                "CSQLiteSymbols",
+                "CSQLiteOptions",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
@@ -84,8 +84,8 @@ let package = Package(
             ]
         ),
         .target(name: "CMemoryTuning"),
-        // SQLite's C API as SQLiteNIO links it, for the store's row path.
-        .target(name: "CSQLiteSymbols"),
+        // SQLite settings that only C can make (the store's SQLite row path).
+        .target(name: "CSQLiteOptions"),
         .executableTarget(
             name: "tidings",
             dependencies: [

@@ -37,6 +37,7 @@ public final class PostgresQuerySandbox: QuerySandbox {
             case .integer(let value): bindings.append(value)
             case .text(let value): bindings.append(value)
             case .real(let value): bindings.append(value)
+            case .null: bindings.appendNull()
             }
         }
         // A login that fails is retried by the pool; give up waiting for a connection a little

@@ -16,27 +16,35 @@ public protocol QuerySandbox: Sendable {
     func close() async
 }
 
-/// A value bound into a sandboxed statement.
+/// A value bound into a statement that Tidings runs below SQLKit (a sandboxed filter, SQLite's
+/// row path), in the few types its queries bind.
 public enum QueryBind: Sendable, Equatable {
     case integer(Int)
     case text(String)
     case real(Double)
+    case null
 
-    /// The bind for a value SQLKit collected while serialising a query.
+    /// The bind for a value SQLKit collected while serialising a query, as SQLite stores it
+    /// (what SQLiteKit's encoder writes): times as seconds since 1970, UUIDs as lower-case text,
+    /// Booleans as 0 and 1.
     init(_ value: any Encodable) throws {
         switch value {
         case let value as Int: self = .integer(value)
         case let value as String: self = .text(value)
         case let value as Double: self = .real(value)
+        case let value as Bool: self = .integer(value ? 1 : 0)
         case let value as Date: self = .real(value.timeIntervalSince1970)
-        default:
-            throw QuerySandboxError.unsupportedBind(String(describing: type(of: value)))
+        case let value as UUID: self = .text(value.lowercasedText)
+        case let value as (any Encodable)? where value == nil: self = .null
+        default: throw UnsupportedBind(type: "\(type(of: value))")
         }
     }
 }
 
-enum QuerySandboxError: Error {
-    case unsupportedBind(String)
+/// A bind of a type Tidings' own statements do not take: a programming error in a store query.
+struct UnsupportedBind: Error, CustomStringConvertible {
+    let type: String
+    var description: String { "a statement below SQLKit cannot bind a value of type \(type)" }
 }
 
 extension FilterExpression {

@@ -163,7 +163,7 @@ public final class SQLiteEngine: DatabaseEngine {
     ) async throws -> [T] {
         var serializer = SQLSerializer(database: readers[0].sql())
         query.serialize(to: &serializer)
-        let binds = try serializer.binds.map { try StatementValue(sqliteBind: $0) }
+        let binds = try serializer.binds.map(QueryBind.init)
         return try await rowReader.rows(serializer.sql, binds, map)
     }
 

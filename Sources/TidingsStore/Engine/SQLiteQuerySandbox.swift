@@ -141,17 +141,8 @@ public final class SQLiteQuerySandbox: QuerySandbox, @unchecked Sendable {
         }
 
     private func bind(_ binds: [QueryBind], to statement: OpaquePointer, in database: OpaquePointer) throws {
-        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-        for (offset, value) in binds.enumerated() {
-            let index = Int32(offset + 1)
-            let result: Int32
-            switch value {
-            case .integer(let integer): result = sqlite_nio_sqlite3_bind_int64(statement, index, Int64(integer))
-            case .real(let real): result = sqlite_nio_sqlite3_bind_double(statement, index, real)
-            case .text(let text): result = sqlite_nio_sqlite3_bind_text(statement, index, text, -1, transient)
-            }
-            guard result == SQLITE_OK else { throw refusal(database, code: result) }
-        }
+        let result = SQLiteStatementBinding.bind(binds, to: statement)
+        guard result == SQLITE_OK else { throw refusal(database, code: result) }
     }
 
     /// The error for a statement SQLite refused or stopped. Errors from preparing (syntax, unknown

@@ -1,7 +1,8 @@
-import CSQLiteSymbols
+import CSQLiteOptions
 import Foundation
 import NIOPosix
 import Synchronization
+import VaporCSQLite
 
 /// Read connections of Tidings' own to an SQLite database, below SQLiteNIO, for
 /// `DatabaseEngine.rows`: each keeps its statements prepared (SQLite parses a statement once per
@@ -25,7 +26,7 @@ final class SQLiteRowReader: Sendable {
 
     /// Runs `sql` with `binds` and maps each row with `map`.
     func rows<T: Sendable>(
-        _ sql: String, _ binds: [StatementValue], _ map: @escaping @Sendable (any RowColumns) throws -> T
+        _ sql: String, _ binds: [QueryBind], _ map: @escaping @Sendable (any RowColumns) throws -> T
     ) async throws -> [T] {
         let first = next.wrappingAdd(1, ordering: .relaxed).oldValue
         return try await threads.runIfActive { [connections] in
@@ -66,9 +67,9 @@ struct SQLiteReadConnection: ~Copyable {
 
     init(path: String, busyTimeoutMilliseconds: Int32) throws {
         var handle: OpaquePointer?
-        let flags = TIDINGS_SQLITE_OPEN_READWRITE | TIDINGS_SQLITE_OPEN_NOMUTEX
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
         let opened = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
-        guard opened == TIDINGS_SQLITE_OK, let handle else {
+        guard opened == SQLITE_OK, let handle else {
             let failure = SQLiteCallFailure(code: opened, handle: handle, doing: "open \(path)")
             sqlite_nio_sqlite3_close_v2(handle)
             throw failure
@@ -79,7 +80,7 @@ struct SQLiteReadConnection: ~Copyable {
         // a bound LIMIT, OFFSET or LIKE pattern changes, which is most requests.
         tidings_sqlite_keep_query_plans(handle)
         let configured = sqlite_nio_sqlite3_exec(handle, "PRAGMA query_only = ON", nil, nil, nil)
-        guard configured == TIDINGS_SQLITE_OK else {
+        guard configured == SQLITE_OK else {
             let failure = SQLiteCallFailure(code: configured, handle: handle, doing: "configure a reader")
             sqlite_nio_sqlite3_close_v2(handle)
             self.handle = nil
@@ -93,22 +94,21 @@ struct SQLiteReadConnection: ~Copyable {
     }
 
     mutating func rows<T>(
-        _ sql: String, _ binds: [StatementValue], _ map: (any RowColumns) throws -> T
+        _ sql: String, _ binds: [QueryBind], _ map: (any RowColumns) throws -> T
     ) throws -> [T] {
         guard let handle else { throw SQLiteCallFailure(code: 21, message: "the connection is closed") }
         let statement = try prepared(sql, on: handle)
         // Every parameter is bound anew below; the old values stay until then, so that binding
         // the same value again never looks like a change to SQLite.
         defer { sqlite_nio_sqlite3_reset(statement) }
-        for (offset, value) in binds.enumerated() {
-            try bind(value, at: Int32(offset + 1), in: statement, on: handle)
-        }
+        let bound = SQLiteStatementBinding.bind(binds, to: statement)
+        guard bound == SQLITE_OK else { throw SQLiteCallFailure(code: bound, handle: handle, doing: "bind parameters") }
         var rows: [T] = []
         let row = SQLiteStatementRow(statement: statement)
         while true {
             let stepped = sqlite_nio_sqlite3_step(statement)
-            if stepped == TIDINGS_SQLITE_DONE { return rows }
-            guard stepped == TIDINGS_SQLITE_ROW else {
+            if stepped == SQLITE_DONE { return rows }
+            guard stepped == SQLITE_ROW else {
                 throw SQLiteCallFailure(code: stepped, handle: handle, doing: "run a statement")
             }
             rows.append(try map(row))
@@ -120,34 +120,12 @@ struct SQLiteReadConnection: ~Copyable {
         if statements.count >= Self.statementLimit { finalizeAll() }
         var statement: OpaquePointer?
         let code = sqlite_nio_sqlite3_prepare_v3(
-            handle, sql, -1, UInt32(TIDINGS_SQLITE_PREPARE_PERSISTENT), &statement, nil)
-        guard code == TIDINGS_SQLITE_OK, let statement else {
+            handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard code == SQLITE_OK, let statement else {
             throw SQLiteCallFailure(code: code, handle: handle, doing: "prepare a statement")
         }
         statements[sql] = statement
         return statement
-    }
-
-    private func bind(
-        _ value: StatementValue, at index: Int32, in statement: OpaquePointer, on handle: OpaquePointer
-    )
-        throws
-    {
-        let code: Int32
-        switch value {
-        case .integer(let integer): code = sqlite_nio_sqlite3_bind_int64(statement, index, Int64(integer))
-        case .real(let real): code = sqlite_nio_sqlite3_bind_double(statement, index, real)
-        case .null: code = sqlite_nio_sqlite3_bind_null(statement, index)
-        case .text(var text):
-            code = text.withUTF8 { bytes in
-                bytes.withMemoryRebound(to: CChar.self) { characters in
-                    tidings_sqlite_bind_text_copy(statement, index, characters.baseAddress, Int32(characters.count))
-                }
-            }
-        }
-        guard code == TIDINGS_SQLITE_OK else {
-            throw SQLiteCallFailure(code: code, handle: handle, doing: "bind parameter \(index)")
-        }
     }
 
     private mutating func finalizeAll() {
@@ -170,9 +148,9 @@ private struct SQLiteStatementRow: RowColumns {
 
     func optionalInt(_ column: Int) throws -> Int? {
         switch type(column) {
-        case TIDINGS_SQLITE_NULL: return nil
-        case TIDINGS_SQLITE_INTEGER: return Int(sqlite_nio_sqlite3_column_int64(statement, Int32(column)))
-        case TIDINGS_SQLITE_FLOAT:
+        case SQLITE_NULL: return nil
+        case SQLITE_INTEGER: return Int(sqlite_nio_sqlite3_column_int64(statement, Int32(column)))
+        case SQLITE_FLOAT:
             guard let value = Int(exactly: sqlite_nio_sqlite3_column_double(statement, Int32(column))) else {
                 throw RowReadFailure(column: column, expected: "an integer")
             }
@@ -188,8 +166,8 @@ private struct SQLiteStatementRow: RowColumns {
 
     func optionalString(_ column: Int) throws -> String? {
         switch type(column) {
-        case TIDINGS_SQLITE_NULL: return nil
-        case TIDINGS_SQLITE_TEXT:
+        case SQLITE_NULL: return nil
+        case SQLITE_TEXT:
             let count = Int(sqlite_nio_sqlite3_column_bytes(statement, Int32(column)))
             guard let text = sqlite_nio_sqlite3_column_text(statement, Int32(column)) else { return "" }
             return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
@@ -205,14 +183,14 @@ private struct SQLiteStatementRow: RowColumns {
     /// Times are stored as seconds since 1970 (`REAL`).
     func date(_ column: Int) throws -> Date {
         switch type(column) {
-        case TIDINGS_SQLITE_FLOAT, TIDINGS_SQLITE_INTEGER:
+        case SQLITE_FLOAT, SQLITE_INTEGER:
             return Date(timeIntervalSince1970: sqlite_nio_sqlite3_column_double(statement, Int32(column)))
         default: throw RowReadFailure(column: column, expected: "a time")
         }
     }
 
     func uuid(_ column: Int) throws -> UUID {
-        guard type(column) == TIDINGS_SQLITE_TEXT, let text = sqlite_nio_sqlite3_column_text(statement, Int32(column)),
+        guard type(column) == SQLITE_TEXT, let text = sqlite_nio_sqlite3_column_text(statement, Int32(column)),
             let uuid = UUID(
                 utf8: UnsafeBufferPointer(
                     start: text, count: Int(sqlite_nio_sqlite3_column_bytes(statement, Int32(column)))))
