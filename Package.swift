@@ -50,6 +50,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // listmonk's template language (Go's text/template and html/template); depends on nothing.
+        .target(name: "TidingsTemplates"),
         .target(
             name: "TidingsMail",
             dependencies: [
@@ -135,6 +137,7 @@ let package = Package(
             ],
             path: "Tests/TidingsTestSupport"
         ),
+        .testTarget(name: "TidingsTemplatesTests", dependencies: ["TidingsTemplates"]),
         .testTarget(
             name: "TidingsCoreTests",
             dependencies: ["TidingsCore", "CMemoryTuning", .product(name: "Crypto", package: "swift-crypto")]
